@@ -1,0 +1,247 @@
+package dev.cct.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cct.run.CctException;
+import dev.cct.run.Environment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Turns what users type ({@code security/security-auditor}, {@code frontend-developer}, {@code ./my-agent.md})
+ * into validated components: local paths first, then the bundled catalog (full name, category alias, or unique
+ * short name), then the remote catalog for full names it does not hold.
+ */
+public final class Catalog {
+    private static final long MAX_LOCAL_FILE = 1 << 20;
+    private final BundledCatalog bundled;
+    private final CatalogSource remote;
+    private final Environment environment;
+    private Map<String, Map<String, String>> aliases;
+
+    public Catalog(BundledCatalog bundled, CatalogSource remote, Environment environment) {
+        this.bundled = bundled;
+        this.remote = remote;
+        this.environment = environment;
+    }
+
+    /** The bundled catalog, with CCT_CATALOG_URL (or the public catalog) behind it, cached under the user's cache. */
+    public static Catalog standard(Environment environment) {
+        String base = environment.get("CCT_CATALOG_URL") != null ? environment.get("CCT_CATALOG_URL")
+                : RemoteCatalog.DEFAULT_BASE_URL;
+        RemoteCatalog remote = new RemoteCatalog(base, environment.cacheDirectory(), Duration.ofHours(24),
+                Clock.systemUTC());
+        return new Catalog(BundledCatalog.load(), remote, environment);
+    }
+
+    public BundledCatalog bundled() {
+        return bundled;
+    }
+
+    /** Every bundled component of a type, parsed. */
+    public List<Component> list(ComponentType type) {
+        List<Component> components = new ArrayList<>();
+        for (String id : bundled.ids(type)) {
+            components.add(load(bundled, type, id));
+        }
+        return components;
+    }
+
+    public Component resolve(ComponentType type, String spec) {
+        String name = spec.trim();
+        if (name.isEmpty()) {
+            throw CctException.badInput("empty " + type.label() + " name", "give --" + type.label() + " a name such as "
+                    + example(type));
+        }
+        if (looksLikePath(name)) {
+            return loadLocal(type, name);
+        }
+        String id = name.toLowerCase(Locale.ROOT).endsWith(type.suffix()) ? name.substring(0, name.length() - type.suffix().length()) : name;
+        List<String> ids = bundled.ids(type);
+        if (id.contains("/")) {
+            String canonical = applyAlias(type, id);
+            if (ids.contains(canonical)) {
+                return load(bundled, type, canonical);
+            }
+            if (remote != null && isSafeId(id)) {
+                Component fetched = loadOrNull(remote, type, id);
+                if (fetched != null) {
+                    return fetched;
+                }
+            }
+        } else {
+            List<String> matches = ids.stream().filter(i -> i.substring(i.lastIndexOf('/') + 1).equals(id)).toList();
+            if (matches.size() == 1) {
+                return load(bundled, type, matches.get(0));
+            }
+            if (matches.size() > 1) {
+                throw CctException.badInput(type.label() + " '" + id + "' is ambiguous: " + String.join(", ", matches),
+                        "name it with its category");
+            }
+        }
+        throw unknown(type, name, ids);
+    }
+
+    private CctException unknown(ComponentType type, String name, List<String> ids) {
+        List<String> close = Suggestions.closest(name, ids, 3);
+        String fix = close.isEmpty()
+                ? "see 'cct components list --type " + type.label() + "'"
+                : "did you mean " + String.join(", ", close) + "? (see 'cct components search " + lastPart(name) + "')";
+        return CctException.badInput("unknown " + type.label() + " '" + name + "'", fix);
+    }
+
+    private static String lastPart(String name) {
+        return name.substring(name.lastIndexOf('/') + 1);
+    }
+
+    private static String example(ComponentType type) {
+        return switch (type) {
+            case AGENT -> "security/security-auditor";
+            case COMMAND -> "testing/generate-tests";
+            case MCP -> "database/postgresql";
+            case SETTING -> "permissions/deny-sensitive-files";
+            case HOOK -> "security/block-dangerous-commands";
+            case SKILL -> "security/threat-model";
+        };
+    }
+
+    /** A path-shaped name is read from disk: ./x, ../x, /x, ~/x, or a name ending in the type's extension. */
+    static boolean looksLikePath(String name) {
+        return name.startsWith("./") || name.startsWith("../") || name.startsWith("/") || name.startsWith("~/")
+                || name.equals(".") || name.endsWith(".md") || name.endsWith(".json");
+    }
+
+    /** Remote names become URL paths: only plain segments, never "..". */
+    private static boolean isSafeId(String id) {
+        for (String part : id.split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..") || !part.matches("[A-Za-z0-9._-]+")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String applyAlias(ComponentType type, String id) {
+        String category = id.substring(0, id.lastIndexOf('/'));
+        String replacement = aliases().getOrDefault(type.directory(), Map.of()).get(category);
+        return replacement == null ? id : replacement + id.substring(category.length());
+    }
+
+    /** Category aliases (components/aliases.json) keep names from older docs working, e.g. development/ -> development-team/. */
+    private Map<String, Map<String, String>> aliases() {
+        if (aliases == null) {
+            aliases = new LinkedHashMap<>();
+            byte[] file = bundled.read("aliases.json");
+            if (file != null) {
+                try {
+                    JsonNode root = Json.mapper().readTree(file);
+                    root.fields().forEachRemaining(type -> {
+                        Map<String, String> map = new LinkedHashMap<>();
+                        type.getValue().fields().forEachRemaining(a -> map.put(a.getKey(), a.getValue().asText()));
+                        aliases.put(type.getKey(), map);
+                    });
+                } catch (IOException e) {
+                    throw new UncheckedIOException("bundled aliases.json is broken", e);
+                }
+            }
+        }
+        return aliases;
+    }
+
+    private static Component load(CatalogSource source, ComponentType type, String id) {
+        Component component = loadOrNull(source, type, id);
+        if (component == null) {
+            throw new IllegalStateException("listed but unreadable: " + id);
+        }
+        return component;
+    }
+
+    private static Component loadOrNull(CatalogSource source, ComponentType type, String id) {
+        String mainPath = type.mainPath(id);
+        byte[] main = source.read(mainPath);
+        if (main == null) {
+            return null;
+        }
+        Map<String, byte[]> support = new LinkedHashMap<>();
+        if (type == ComponentType.HOOK) {
+            String folder = type.directory() + "/" + id.substring(0, id.lastIndexOf('/') + 1);
+            for (String script : ComponentParser.referencedScripts(main)) {
+                byte[] bytes = source.read(folder + script);
+                if (bytes != null) {
+                    support.put(script, bytes);
+                }
+            }
+        } else if (type == ComponentType.SKILL) {
+            String folder = type.directory() + "/" + id + "/";
+            for (String path : source.list(folder)) {
+                if (!path.equals(mainPath)) {
+                    support.put(path.substring(folder.length()), source.read(path));
+                }
+            }
+        }
+        return ComponentParser.parse(type, id, source.describe(mainPath), main, ComponentParser.copy(support));
+    }
+
+    private Component loadLocal(ComponentType type, String spec) {
+        Path path = environment.resolve(spec);
+        if (!Files.exists(path)) {
+            throw CctException.badInput(type.label() + " file " + spec + " does not exist", "check the path");
+        }
+        try {
+            if (type == ComponentType.SKILL) {
+                Path folder = Files.isDirectory(path) ? path : path.getParent();
+                Path skillFile = folder.resolve("SKILL.md");
+                if (!Files.isRegularFile(skillFile)) {
+                    throw CctException.badInput("skill folder " + spec + " has no SKILL.md", "point --skill at a folder holding SKILL.md");
+                }
+                Map<String, byte[]> support = new LinkedHashMap<>();
+                try (Stream<Path> walk = Files.walk(folder)) {
+                    for (Path file : (Iterable<Path>) walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))::iterator) {
+                        if (!file.equals(skillFile)) {
+                            support.put(folder.relativize(file).toString().replace('\\', '/'), readLimited(file));
+                        }
+                    }
+                }
+                return ComponentParser.parse(type, folder.getFileName().toString(), folder.toString(),
+                        readLimited(skillFile), ComponentParser.copy(support));
+            }
+            if (!Files.isRegularFile(path)) {
+                throw CctException.badInput(type.label() + " " + spec + " is not a file", "point --" + type.label()
+                        + " at a " + type.suffix() + " file");
+            }
+            String fileName = path.getFileName().toString();
+            String id = fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
+            byte[] main = readLimited(path);
+            Map<String, byte[]> support = new LinkedHashMap<>();
+            if (type == ComponentType.HOOK) {
+                for (String script : ComponentParser.referencedScripts(main)) {
+                    Path scriptFile = path.resolveSibling(script);
+                    if (Files.isRegularFile(scriptFile)) {
+                        support.put(script, readLimited(scriptFile));
+                    }
+                }
+            }
+            return ComponentParser.parse(type, id, path.toString(), main, ComponentParser.copy(support));
+        } catch (IOException e) {
+            throw CctException.badInput("cannot read " + type.label() + " " + spec + ": " + e.getMessage(),
+                    "check the file's permissions");
+        }
+    }
+
+    private static byte[] readLimited(Path file) throws IOException {
+        if (Files.size(file) > MAX_LOCAL_FILE) {
+            throw CctException.badInput(file + " is larger than 1 MiB", "components are small text files; use --upload for data");
+        }
+        return Files.readAllBytes(file);
+    }
+}

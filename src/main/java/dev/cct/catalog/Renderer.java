@@ -1,0 +1,105 @@
+package dev.cct.catalog;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cct.run.CctException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders components into the file tree Claude Code reads: agents and commands as Markdown files, MCP servers
+ * merged into .mcp.json, settings and hooks merged into .claude/settings.json, hook scripts executable in
+ * .claude/hooks/, skills as folders. Two components that would write the same file differently are refused.
+ */
+public final class Renderer {
+    public static final String MCP_FILE = ".mcp.json";
+    public static final String SETTINGS_FILE = ".claude/settings.json";
+
+    /** The rendering: plain files, plus the two merged JSON documents (null when no component contributes). */
+    public record Rendered(FileTree plainFiles, ObjectNode mcp, ObjectNode settings, List<Component> components) {
+
+        /** Everything as bytes, the merged documents included: what a fresh workspace receives. */
+        public FileTree toFileTree() {
+            FileTree tree = new FileTree();
+            plainFiles.entries().forEach(tree::put);
+            if (mcp != null) {
+                tree.put(MCP_FILE, new FileTree.Entry(Json.pretty(mcp), false, "merged"));
+            }
+            if (settings != null) {
+                tree.put(SETTINGS_FILE, new FileTree.Entry(Json.pretty(settings), false, "merged"));
+            }
+            return tree;
+        }
+    }
+
+    private Renderer() {
+    }
+
+    public static Rendered render(List<Component> requested) {
+        List<Component> components = distinct(requested);
+        FileTree files = new FileTree();
+        ObjectNode mcp = null;
+        ObjectNode settings = null;
+        Map<String, String> owners = new HashMap<>();
+        for (Component c : components) {
+            switch (c.type()) {
+                case AGENT -> add(files, ".claude/agents/" + c.name() + ".md", c.content(), false, c);
+                case COMMAND -> add(files, ".claude/commands/" + c.name() + ".md", c.content(), false, c);
+                case SKILL -> {
+                    String folder = ".claude/skills/" + c.name() + "/";
+                    add(files, folder + "SKILL.md", c.content(), false, c);
+                    c.supportFiles().forEach((path, bytes) -> add(files, folder + path, bytes, isScript(bytes), c));
+                }
+                case MCP -> {
+                    mcp = mcp == null ? Json.mapper().createObjectNode() : mcp;
+                    JsonMerge.mergeMcp(mcp, c.json(), conflictBetween(c, owners, MCP_FILE));
+                    recordOwners(owners, MCP_FILE, c);
+                }
+                case SETTING, HOOK -> {
+                    settings = settings == null ? Json.mapper().createObjectNode() : settings;
+                    JsonMerge.mergeSettings(settings, c.json(), conflictBetween(c, owners, SETTINGS_FILE));
+                    recordOwners(owners, SETTINGS_FILE, c);
+                    c.supportFiles().forEach((script, bytes) -> add(files, ".claude/hooks/" + script, bytes, true, c));
+                }
+            }
+        }
+        return new Rendered(files, mcp, settings, components);
+    }
+
+    /** The same component asked for twice is installed once. */
+    private static List<Component> distinct(List<Component> components) {
+        Map<String, Component> byKey = new LinkedHashMap<>();
+        for (Component c : components) {
+            byKey.putIfAbsent(c.type() + ":" + c.id() + ":" + c.origin(), c);
+        }
+        return List.copyOf(byKey.values());
+    }
+
+    private static void add(FileTree files, String path, byte[] content, boolean executable, Component owner) {
+        FileTree.Entry existing = files.get(path);
+        if (existing != null && !(Arrays.equals(existing.content(), content) && existing.executable() == executable)) {
+            throw CctException.badInput(existing.owner() + " and " + owner.displayName() + " would both write " + path,
+                    "keep only one of them");
+        }
+        files.put(path, new FileTree.Entry(content, executable, owner.displayName()));
+    }
+
+    private static void recordOwners(Map<String, String> owners, String file, Component c) {
+        owners.merge(file, c.displayName(), (a, b) -> a.contains(b) ? a : a + ", " + b);
+    }
+
+    private static JsonMerge.ConflictPolicy conflictBetween(Component incoming, Map<String, String> owners, String file) {
+        return (path, existing, value) -> {
+            throw CctException.badInput(incoming.displayName() + " sets " + path + " in " + file + " to " + value
+                    + " but " + owners.getOrDefault(file, "another component") + " set it to " + existing,
+                    "keep only one of them");
+        };
+    }
+
+    /** Files that start with "#!" are scripts and keep their execute bit wherever they travel. */
+    static boolean isScript(byte[] content) {
+        return content.length > 2 && content[0] == '#' && content[1] == '!';
+    }
+}

@@ -1,0 +1,311 @@
+package dev.cct.cli;
+
+import dev.cct.catalog.Catalog;
+import dev.cct.catalog.Component;
+import dev.cct.catalog.ComponentType;
+import dev.cct.catalog.Renderer;
+import dev.cct.run.CctException;
+import dev.cct.run.Environment;
+import dev.cct.run.ExitCode;
+import dev.cct.run.OutputFormat;
+import dev.cct.run.RunRequest;
+import dev.cct.run.Secrets;
+import dev.cct.sandbox.ProviderKind;
+import dev.cct.ui.Ui;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The root command. With --sandbox it validates everything and hands a RunRequest to the run pipeline; without,
+ * it installs the components into a local project (and starts the local claude when a prompt is given).
+ */
+@Command(name = "cct", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Run Claude Code in an isolated sandbox (Docker, E2B or Cloudflare) with the components you choose,",
+            "stream what it does, bring every file back and destroy the sandbox.",
+            "Without --sandbox, install the components into the local project."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  cct --sandbox docker --agent development-team/frontend-developer --prompt \"Create a Python FastAPI server\"",
+            "  cct --sandbox e2b --agent security/security-auditor --upload . --prompt \"audit this codebase\" --timeout 15m",
+            "  cct --agent frontend-developer,react-expert --mcp postgresql      (install into this project)",
+            "  cct components search security",
+            "",
+            "Keys come from the environment or ./.env only: ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN, E2B_API_KEY,",
+            "CLOUDFLARE_SANDBOX_URL and CLOUDFLARE_SANDBOX_TOKEN.",
+            "Exit codes: 0 ok, 1 Claude reported an error, 2 bad input, 3 sandbox failure, 124 timeout, 130 interrupted."},
+        subcommands = {ComponentsCommand.class, CompletionCommand.class, VersionCommand.class})
+public final class CctCommand implements Callable<Integer> {
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+
+    final Context context;
+
+    @Option(names = "--sandbox", paramLabel = "PROVIDER", description = "Run in a sandbox: docker, e2b or cloudflare.")
+    String sandbox;
+
+    @Option(names = "--agent", split = ",", paramLabel = "NAME", description = "Agent(s) to install (repeatable, comma-separated).")
+    List<String> agents = new ArrayList<>();
+
+    @Option(names = "--command", split = ",", paramLabel = "NAME", description = "Slash command(s) to install.")
+    List<String> commands = new ArrayList<>();
+
+    @Option(names = "--mcp", split = ",", paramLabel = "NAME", description = "MCP server(s) to add to .mcp.json.")
+    List<String> mcps = new ArrayList<>();
+
+    @Option(names = "--setting", split = ",", paramLabel = "NAME", description = "Setting(s) to merge into .claude/settings.json.")
+    List<String> settings = new ArrayList<>();
+
+    @Option(names = "--hook", split = ",", paramLabel = "NAME", description = "Hook(s) to install with their scripts.")
+    List<String> hooks = new ArrayList<>();
+
+    @Option(names = "--skill", split = ",", paramLabel = "NAME", description = "Skill(s) to install.")
+    List<String> skills = new ArrayList<>();
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "What Claude should do.")
+    String prompt;
+
+    @Option(names = "--prompt-file", paramLabel = "FILE", description = "Read the prompt from FILE ('-' = standard input).")
+    String promptFile;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Deadline of the whole run: seconds, or 90s, 15m, 1h (default: 30m).")
+    String timeout;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Where results go (default: ./sandbox-<id>).")
+    String output;
+
+    @Option(names = "--upload", paramLabel = "PATH", description = "Copy a local file or folder into the workspace first (repeatable; a git checkout skips what .gitignore ignores).")
+    List<String> uploads = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "Do not bring back files matching GLOB (repeatable).")
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--include-all", description = "Bring back dependency caches and cct's own component files too.")
+    boolean includeAll;
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Variable for the sandbox (repeatable); KEY alone passes its current value.")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--env-file", paramLabel = "FILE", description = "Variables for the sandbox from a dotenv file.")
+    String envFile;
+
+    @Option(names = "--model", paramLabel = "MODEL", description = "Model for Claude Code (e.g. sonnet, opus).")
+    String model;
+
+    @Option(names = "--max-turns", paramLabel = "N", description = "Stop Claude after N turns.")
+    Integer maxTurns;
+
+    @Option(names = "--output-format", paramLabel = "FORMAT", description = "text (default), stream-json (Claude's raw events on stdout) or json (one final object).")
+    String outputFormat = "text";
+
+    @Option(names = "--directory", paramLabel = "DIR", description = "Project to install into without --sandbox (default: current folder).")
+    String directory;
+
+    @Option(names = "--image", paramLabel = "NAME", description = "docker: use this image instead of building cct's.")
+    String image;
+
+    @Option(names = "--rebuild", description = "docker: rebuild cct's image even if it is up to date.")
+    boolean rebuild;
+
+    @Option(names = "--template", paramLabel = "NAME", description = "e2b: sandbox template (default: claude).")
+    String template;
+
+    @Option(names = "--network", paramLabel = "MODE", description = "docker: bridge (default), host or none.")
+    String network;
+
+    @Option(names = "--memory", paramLabel = "SIZE", description = "docker: memory limit (default: 4g).")
+    String memory;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "docker: CPU limit (default: 2).")
+    String cpus;
+
+    @Option(names = "--pids-limit", paramLabel = "N", description = "docker: process limit (default: 512).")
+    String pidsLimit;
+
+    @Option(names = {"-y", "--yes"}, description = "Never ask; replace changed files when installing.")
+    boolean yes;
+
+    @Option(names = "--dry-run", description = "Print the plan (components, files, provider, limits) and create nothing.")
+    boolean dryRun;
+
+    @CommandLine.Mixin
+    DisplayOptions display = new DisplayOptions();
+
+    public CctCommand(Context context) {
+        this.context = context;
+    }
+
+    /** Runs the command line and maps every outcome to an exit code, in this one place. */
+    public static int execute(PrintWriter out, PrintWriter err, Environment environment, boolean terminal, String... args) {
+        Context context = new Context(out, err, environment, terminal);
+        CommandLine cli = new CommandLine(new CctCommand(context), new Factory(context));
+        cli.setOut(out).setErr(err);
+        cli.setParameterExceptionHandler((ex, arguments) -> {
+            String message = ex.getMessage() == null ? "invalid arguments" : ex.getMessage().lines().findFirst().orElse("");
+            err.println("cct: " + context.mask(message) + "; see 'cct --help'");
+            err.flush();
+            return ExitCode.BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof CctException cct) {
+                err.println("cct: " + context.mask(cct.getMessage()));
+                if (context.verbose && cct.getCause() != null) {
+                    cct.getCause().printStackTrace(err);
+                }
+                err.flush();
+                return cct.exitCode();
+            }
+            err.println("cct: unexpected error: " + context.mask(String.valueOf(ex)) + " (run with --verbose for details)");
+            if (context.verbose) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCode.PROVIDER_FAILURE;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    @Override
+    public Integer call() {
+        Ui ui = context.ui(display);
+        OutputFormat format = OutputFormat.parse(outputFormat).orElseThrow(() -> CctException.badInput(
+                "invalid --output-format '" + outputFormat + "'", "use text, stream-json or json"));
+        ProviderKind provider = sandbox == null ? null : ProviderKind.parse(sandbox).orElseThrow(() ->
+                CctException.badInput("unknown --sandbox '" + sandbox + "'", "use one of: " + ProviderKind.choices()));
+        boolean anyComponent = !(agents.isEmpty() && commands.isEmpty() && mcps.isEmpty() && settings.isEmpty()
+                && hooks.isEmpty() && skills.isEmpty());
+        if (provider == null && !anyComponent && prompt == null && promptFile == null) {
+            throw CctException.badInput("nothing to do", "give --sandbox with --prompt to run, or components to install; see 'cct --help'");
+        }
+        Secrets secrets = context.loadSecrets();
+        Inputs.Prompt thePrompt = Inputs.prompt(prompt, promptFile, context.environment);
+        Duration deadline = timeout == null ? DEFAULT_TIMEOUT : Inputs.timeout(timeout);
+        Map<String, String> variables = Inputs.environment(env,
+                envFile == null ? null : context.environment.resolve(envFile), context.environment, secrets);
+        if (maxTurns != null && maxTurns < 1) {
+            throw CctException.badInput("--max-turns must be at least 1", "give a positive number");
+        }
+        if (provider != null) {
+            return sandboxRun(ui, provider, format, secrets, thePrompt, deadline, variables);
+        }
+        return LocalInstall.run(this, ui, format, thePrompt, resolveComponents(), variables);
+    }
+
+    private int sandboxRun(Ui ui, ProviderKind provider, OutputFormat format, Secrets secrets, Inputs.Prompt thePrompt,
+                           Duration deadline, Map<String, String> variables) {
+        if (thePrompt == null) {
+            throw CctException.badInput("--sandbox needs a prompt", "add --prompt TEXT or --prompt-file FILE");
+        }
+        if (directory != null) {
+            throw CctException.badInput("--directory is for installing without --sandbox", "use --upload to copy a project into the sandbox");
+        }
+        checkKeys(provider, secrets);
+        Path outputDirectory = output == null ? null : Inputs.writableDirectory("--output", output, context.environment);
+        List<Path> uploadPaths = new ArrayList<>();
+        for (String upload : uploads) {
+            Path path = context.environment.resolve(upload);
+            if (!java.nio.file.Files.isReadable(path)) {
+                throw CctException.badInput("cannot read --upload " + upload, "check that it exists and is readable");
+            }
+            uploadPaths.add(path);
+        }
+        Renderer.Rendered rendered = Renderer.render(resolveComponents());
+        RunRequest request = new RunRequest(provider, rendered, thePrompt.text(), thePrompt.source(), deadline,
+                outputDirectory, variables, secrets, model, maxTurns, format, uploadPaths, providerOptions(provider));
+        if (dryRun) {
+            Plan.print(ui, request, format, excludes, includeAll);
+            return ExitCode.OK;
+        }
+        return context.pipeline().run(request, ui, excludes, includeAll);
+    }
+
+    private Map<String, String> providerOptions(ProviderKind provider) {
+        Map<String, String> options = new LinkedHashMap<>();
+        putIf(options, "image", image);
+        putIf(options, "template", template);
+        putIf(options, "network", network);
+        putIf(options, "memory", memory);
+        putIf(options, "cpus", cpus);
+        putIf(options, "pids-limit", pidsLimit);
+        if (rebuild) {
+            options.put("rebuild", "true");
+        }
+        if (provider != ProviderKind.DOCKER) {
+            for (String dockerOnly : List.of("image", "network", "memory", "cpus", "pids-limit", "rebuild")) {
+                if (options.containsKey(dockerOnly)) {
+                    throw CctException.badInput("--" + dockerOnly + " applies to --sandbox docker only", "remove it");
+                }
+            }
+        }
+        if (provider != ProviderKind.E2B && options.containsKey("template")) {
+            throw CctException.badInput("--template applies to --sandbox e2b only", "remove it, or use --image with docker");
+        }
+        if (network != null && !List.of("bridge", "host", "none").contains(network)) {
+            throw CctException.badInput("invalid --network '" + network + "'", "use bridge, host or none");
+        }
+        return options;
+    }
+
+    private static void putIf(Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    static void checkKeys(ProviderKind provider, Secrets secrets) {
+        if (!secrets.has(Secrets.ANTHROPIC_API_KEY) && !secrets.has(Secrets.CLAUDE_CODE_OAUTH_TOKEN)) {
+            throw CctException.badInput("ANTHROPIC_API_KEY (or CLAUDE_CODE_OAUTH_TOKEN) is not set",
+                    "export it or add it to ./.env");
+        }
+        for (String name : provider.requiredVariables()) {
+            if (!secrets.has(name)) {
+                throw CctException.badInput(name + " is not set (needed by --sandbox " + provider.flag() + ")",
+                        "export it or add it to ./.env");
+            }
+        }
+    }
+
+    List<Component> resolveComponents() {
+        Catalog catalog = context.catalog();
+        List<Component> components = new ArrayList<>();
+        resolveAll(catalog, ComponentType.AGENT, agents, components);
+        resolveAll(catalog, ComponentType.COMMAND, commands, components);
+        resolveAll(catalog, ComponentType.MCP, mcps, components);
+        resolveAll(catalog, ComponentType.SETTING, settings, components);
+        resolveAll(catalog, ComponentType.HOOK, hooks, components);
+        resolveAll(catalog, ComponentType.SKILL, skills, components);
+        return components;
+    }
+
+    private static void resolveAll(Catalog catalog, ComponentType type, List<String> names, List<Component> into) {
+        for (String name : names) {
+            if (!name.isBlank()) {
+                into.add(catalog.resolve(type, name));
+            }
+        }
+    }
+
+    /** Builds subcommands with the shared context. */
+    private record Factory(Context context) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            try {
+                return type.getDeclaredConstructor(Context.class).newInstance(context);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.cct.run;
+
+import dev.cct.ui.Ui;
+import java.util.List;
+
+/** Runs a validated request in a sandbox and returns the exit code. */
+public interface Pipeline {
+
+    int run(RunRequest request, Ui ui, List<String> excludes, boolean includeAll);
+
+    static Pipeline create(Environment environment) {
+        return new Run(environment);
+    }
+}

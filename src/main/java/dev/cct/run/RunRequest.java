@@ -1,0 +1,30 @@
+package dev.cct.run;
+
+import dev.cct.catalog.Renderer;
+import dev.cct.sandbox.ProviderKind;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a sandbox run needs, validated before any sandbox exists.
+ *
+ * @param provider     where Claude runs
+ * @param components   the rendered components (files to place in the workspace)
+ * @param prompt       the prompt text; travels on Claude's stdin, never in a command line
+ * @param promptSource where the prompt came from ("--prompt", a file, or stdin), for the plan
+ * @param timeout      the deadline of the whole run
+ * @param outputDirectory where results go; null means ./sandbox-&lt;short id&gt; decided when the sandbox exists
+ * @param environment  variables for Claude's process from --env and --env-file (secrets added by the pipeline)
+ * @param secrets      keys and endpoints from the environment or .env
+ * @param model        --model, or null
+ * @param maxTurns     --max-turns, or null
+ * @param uploads      local files or folders copied into the workspace first
+ * @param options      provider-specific settings (image, network, limits), by flag name
+ */
+public record RunRequest(ProviderKind provider, Renderer.Rendered components, String prompt, String promptSource,
+                         Duration timeout, Path outputDirectory, Map<String, String> environment, Secrets secrets,
+                         String model, Integer maxTurns, OutputFormat outputFormat, List<Path> uploads,
+                         Map<String, String> options) {
+}

@@ -74,9 +74,13 @@ public final class Catalog {
                 return load(bundled, type, canonical);
             }
             if (remote != null && isSafeId(id)) {
-                Component fetched = loadOrNull(remote, type, id);
-                if (fetched != null) {
-                    return fetched;
+                try {
+                    Component fetched = loadOrNull(remote, type, id);
+                    if (fetched != null) {
+                        return fetched;
+                    }
+                } catch (RemoteCatalog.Unreachable e) {
+                    throw unknown(type, name + "' (not bundled, and the remote catalog " + e.getMessage() + ")", name, ids);
                 }
             }
         } else {
@@ -89,15 +93,15 @@ public final class Catalog {
                         "name it with its category");
             }
         }
-        throw unknown(type, name, ids);
+        throw unknown(type, name + "'", name, ids);
     }
 
-    private CctException unknown(ComponentType type, String name, List<String> ids) {
+    private CctException unknown(ComponentType type, String what, String name, List<String> ids) {
         List<String> close = Suggestions.closest(name, ids, 3);
         String fix = close.isEmpty()
                 ? "see 'cct components list --type " + type.label() + "'"
                 : "did you mean " + String.join(", ", close) + "? (see 'cct components search " + lastPart(name) + "')";
-        return CctException.badInput("unknown " + type.label() + " '" + name + "'", fix);
+        return CctException.badInput("unknown " + type.label() + " '" + what, fix);
     }
 
     private static String lastPart(String name) {

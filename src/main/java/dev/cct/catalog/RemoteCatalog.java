@@ -83,8 +83,16 @@ public final class RemoteCatalog implements CatalogSource {
         if (Files.isRegularFile(cached)) {
             return readQuietly(cached);
         }
-        throw CctException.badInput("cannot fetch " + baseUrl + "/" + path + " (" + why + ") and it is not cached",
-                "connect to the network once, set CCT_CATALOG_URL to a reachable catalog, or use a bundled component");
+        throw new Unreachable(baseUrl + " cannot be reached (" + why + ") and " + path + " is not cached");
+    }
+
+    /** The catalog could not be asked and had no cached copy: the caller decides how to explain it. */
+    public static final class Unreachable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unreachable(String message) {
+            super(message);
+        }
     }
 
     @Override

@@ -211,6 +211,7 @@ public final class CctCommand implements Callable<Integer> {
         if (directory != null) {
             throw CctException.badInput("--directory is for installing without --sandbox", "use --upload to copy a project into the sandbox");
         }
+        Map<String, String> options = providerOptions(provider);
         checkKeys(provider, secrets);
         Path outputDirectory = output == null ? null : Inputs.writableDirectory("--output", output, context.environment);
         List<Path> uploadPaths = new ArrayList<>();
@@ -223,7 +224,7 @@ public final class CctCommand implements Callable<Integer> {
         }
         Renderer.Rendered rendered = Renderer.render(resolveComponents());
         RunRequest request = new RunRequest(provider, rendered, thePrompt.text(), thePrompt.source(), deadline,
-                outputDirectory, variables, secrets, model, maxTurns, format, uploadPaths, providerOptions(provider));
+                outputDirectory, variables, secrets, model, maxTurns, format, uploadPaths, options);
         if (dryRun) {
             Plan.print(ui, request, format, excludes, includeAll);
             return ExitCode.OK;

@@ -1,0 +1,119 @@
+package dev.cct.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.cct.run.CctException;
+import dev.cct.run.Environment;
+import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The remote catalog against a local HTTP server with the public catalog's layout. */
+class RemoteCatalogTest {
+    private static final String AGENT = "---\nname: rust-pro\ndescription: Writes idiomatic Rust.\ntools: Read, Edit\n---\nBe precise.\n";
+    private static final String HOOK = "{\"description\":\"fmt\",\"hooks\":{\"PostToolUse\":[{\"matcher\":\"Edit\",\"hooks\":"
+            + "[{\"type\":\"command\",\"command\":\"\\\"$CLAUDE_PROJECT_DIR\\\"/.claude/hooks/fmt.sh\"}]}]}}";
+
+    @TempDir
+    Path dir;
+    private HttpServer server;
+    private final Map<String, String> files = new ConcurrentHashMap<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        files.put("/components/agents/lang/rust-pro.md", AGENT);
+        files.put("/components/hooks/style/fmt.json", HOOK);
+        files.put("/components/hooks/style/fmt.sh", "#!/bin/sh\nexit 0\n");
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            String body = files.get(exchange.getRequestURI().getPath());
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length == 0 ? -1 : bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        base = "http://127.0.0.1:" + server.getAddress().getPort() + "/components";
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private Catalog catalog(String url, Clock clock) {
+        Environment environment = new Environment(Map.of(), dir, new ByteArrayInputStream(new byte[0]));
+        return new Catalog(BundledCatalog.load(), new RemoteCatalog(url, dir.resolve("cache"), Duration.ofHours(24), clock), environment);
+    }
+
+    @Test
+    void fetchesAComponentAndItsHookScript() {
+        Component agent = catalog(base, Clock.systemUTC()).resolve(ComponentType.AGENT, "lang/rust-pro");
+        assertThat(agent.origin()).isEqualTo(base + "/agents/lang/rust-pro.md");
+        Component hook = catalog(base, Clock.systemUTC()).resolve(ComponentType.HOOK, "style/fmt");
+        assertThat(hook.supportFiles()).containsKey("fmt.sh");
+    }
+
+    @Test
+    void secondRunWorksOfflineFromTheCache() {
+        catalog(base, Clock.systemUTC()).resolve(ComponentType.AGENT, "lang/rust-pro");
+        server.stop(0);
+        Component cached = catalog(base, Clock.systemUTC()).resolve(ComponentType.AGENT, "lang/rust-pro");
+        assertThat(cached.description()).isEqualTo("Writes idiomatic Rust.");
+        // Even when the cached copy is old, an unreachable catalog falls back to it.
+        Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(3)), ZoneOffset.UTC);
+        assertThat(catalog(base, later).resolve(ComponentType.AGENT, "lang/rust-pro").id()).isEqualTo("lang/rust-pro");
+    }
+
+    @Test
+    void freshCacheAvoidsTheNetworkAndStaleCacheIsRefreshed() {
+        catalog(base, Clock.systemUTC()).resolve(ComponentType.AGENT, "lang/rust-pro");
+        int afterFirst = requests.get();
+        catalog(base, Clock.systemUTC()).resolve(ComponentType.AGENT, "lang/rust-pro");
+        assertThat(requests.get()).isEqualTo(afterFirst);
+        files.put("/components/agents/lang/rust-pro.md", AGENT.replace("idiomatic", "fast"));
+        Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(2)), ZoneOffset.UTC);
+        assertThat(catalog(base, later).resolve(ComponentType.AGENT, "lang/rust-pro").description()).isEqualTo("Writes fast Rust.");
+    }
+
+    @Test
+    void offlineWithoutCacheSaysSo() {
+        server.stop(0);
+        assertThatThrownBy(() -> catalog(base, Clock.systemUTC()).resolve(ComponentType.AGENT, "lang/rust-pro"))
+                .isInstanceOf(CctException.class)
+                .hasMessageContaining("unknown agent 'lang/rust-pro'")
+                .hasMessageContaining("cannot be reached")
+                .hasMessageContaining("not cached");
+    }
+
+    @Test
+    void missingRemoteComponentIsUnknownWithSuggestions() {
+        assertThatThrownBy(() -> catalog(base, Clock.systemUTC()).resolve(ComponentType.AGENT, "security/security-auditr"))
+                .hasMessageContaining("unknown agent 'security/security-auditr'")
+                .hasMessageContaining("did you mean security/security-auditor");
+    }
+
+    @Test
+    void namesThatWouldEscapeTheCatalogAreNeverFetched() {
+        assertThatThrownBy(() -> catalog(base, Clock.systemUTC()).resolve(ComponentType.AGENT, "lang/../../etc"))
+                .hasMessageContaining("unknown agent");
+        assertThat(requests.get()).isZero();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.cct.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every kind of bad input ends with one line naming the problem and the fix, exit 2, and nothing created. */
+class BadInputTest {
+    private static final String KEY = "sk-ant-secret-value-1234";
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> cases() {
+        Consumer<Path> none = d -> { };
+        return Stream.of(
+                bad("unknown --sandbox", none, List.of("--sandbox", "podman", "--prompt", "x"), "unknown --sandbox 'podman'", "docker, e2b, cloudflare"),
+                bad("unknown agent", none, List.of("--sandbox", "docker", "--agent", "frontend-develper", "--prompt", "x"), "unknown agent 'frontend-develper'", "did you mean"),
+                bad("unknown agent without sandbox", none, List.of("--agent", "security/security-auditer"), "unknown agent", "did you mean security/security-auditor"),
+                bad("malformed component file", d -> write(d.resolve("broken.md"), "no front matter here"), List.of("--agent", "./broken.md"), "malformed agent 'broken'", "fix the file"),
+                bad("malformed json component", d -> write(d.resolve("srv.json"), "{\"mcpServers\": {"), List.of("--mcp", "./srv.json"), "malformed mcp 'srv'", "not valid JSON"),
+                bad("empty prompt", none, List.of("--sandbox", "docker", "--prompt", "   "), "the prompt is empty", "--prompt"),
+                bad("both prompt flags", d -> write(d.resolve("p.txt"), "hi"), List.of("--sandbox", "docker", "--prompt", "x", "--prompt-file", "p.txt"), "both --prompt and --prompt-file", "use one"),
+                bad("unreadable prompt file", none, List.of("--sandbox", "docker", "--prompt-file", "missing.txt"), "cannot read prompt file missing.txt", "exists"),
+                bad("bad timeout", none, List.of("--sandbox", "docker", "--prompt", "x", "--timeout", "ten minutes"), "invalid --timeout", "15m"),
+                bad("zero timeout", none, List.of("--sandbox", "docker", "--prompt", "x", "--timeout", "0"), "out of range", "1s"),
+                bad("bad env syntax", none, List.of("--sandbox", "docker", "--prompt", "x", "--env", "1BAD=x"), "invalid --env", "KEY=VALUE"),
+                bad("env name unset", none, List.of("--sandbox", "docker", "--prompt", "x", "--env", "NOT_SET_ANYWHERE"), "not set", "--env NOT_SET_ANYWHERE=VALUE"),
+                bad("missing anthropic key", none, List.of("--sandbox", "docker", "--prompt", "x"), "ANTHROPIC_API_KEY", "./.env", "noKey"),
+                bad("missing e2b key", none, List.of("--sandbox", "e2b", "--prompt", "x"), "E2B_API_KEY is not set", "./.env"),
+                bad("missing cloudflare url", none, List.of("--sandbox", "cloudflare", "--prompt", "x"), "CLOUDFLARE_SANDBOX_URL is not set", "./.env"),
+                bad("unwritable output", d -> write(d.resolve("plain-file"), "x"), List.of("--sandbox", "docker", "--prompt", "x", "--output", "plain-file/out"), "cannot write to --output", "folder"),
+                bad("output is a file", d -> write(d.resolve("f"), "x"), List.of("--sandbox", "docker", "--prompt", "x", "--output", "f"), "is a file", "folder"),
+                bad("unwritable directory", d -> write(d.resolve("plain-file"), "x"), List.of("--agent", "frontend-developer", "--directory", "plain-file/project"), "cannot write to --directory", "folder"),
+                bad("malformed .env", d -> write(d.resolve(".env"), "ANTHROPIC_API_KEY=abc\nthis line is not a pair\n"), List.of("--sandbox", "docker", "--prompt", "x"), "malformed env file", "KEY=VALUE"),
+                bad("malformed --env-file", d -> write(d.resolve("vars.env"), "A=1\nnot a pair\n"), List.of("--sandbox", "docker", "--prompt", "x", "--env-file", "vars.env"), "malformed env file", "KEY=VALUE"),
+                bad("bad output format", none, List.of("--sandbox", "docker", "--prompt", "x", "--output-format", "xml"), "invalid --output-format", "stream-json"),
+                bad("sandbox without prompt", none, List.of("--sandbox", "docker"), "needs a prompt", "--prompt"),
+                bad("nothing to do", none, List.of(), "nothing to do", "--help"),
+                bad("unknown option", none, List.of("--sandbx", "docker"), "Unknown option", "cct --help"),
+                bad("docker-only flag with e2b", none, List.of("--sandbox", "e2b", "--prompt", "x", "--image", "img"), "--image applies to --sandbox docker only", "remove"),
+                bad("ambiguous component type", none, List.of("--hook", "nope/nope"), "unknown hook", "cct components"),
+                bad("conflicting components", d -> write(d.resolve("security-auditor.md"), "---\nname: security-auditor\ndescription: mine\n---\nbody\n"),
+                        List.of("--agent", "security/security-auditor", "--agent", "./security-auditor.md"), "would both write .claude/agents/security-auditor.md", "keep only one"),
+                bad("max turns zero", none, List.of("--sandbox", "docker", "--prompt", "x", "--max-turns", "0"), "--max-turns", "positive"));
+    }
+
+    private static Arguments bad(String name, Consumer<Path> setup, List<String> args, String problem, String fix) {
+        return Arguments.of(name, setup, args, problem, fix, false);
+    }
+
+    private static Arguments bad(String name, Consumer<Path> setup, List<String> args, String problem, String fix, String noKey) {
+        return Arguments.of(name, setup, args, problem, fix, true);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void badInputIsOneLineExitTwoAndCreatesNothing(String name, Consumer<Path> setup, List<String> args, String problem,
+                                                   String fix, boolean withoutKey) {
+        setup.accept(dir);
+        List<String> before = CliRunner.filesUnder(dir);
+        CliRunner cli = new CliRunner(dir);
+        if (!withoutKey) {
+            cli.env("ANTHROPIC_API_KEY", KEY);
+        }
+        CliRunner.Result result = cli.run(args.toArray(String[]::new));
+
+        assertThat(result.code()).as(result.err()).isEqualTo(2);
+        assertThat(result.err().lines().toList()).as(result.err()).hasSize(1);
+        assertThat(result.err()).startsWith("cct: ").contains(problem).contains(fix).doesNotContain(KEY);
+        assertThat(result.out()).isEmpty();
+        assertThat(CliRunner.filesUnder(dir)).isEqualTo(before);
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -6,38 +6,40 @@
 self=$0
 case $self in */*) ;; *) self=$(command -v -- "$self") ;; esac
 
-feature() { # the feature version of the runtime whose bin/java is $1, read from its release file
-  v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "${1%/bin/java}/release" 2>/dev/null)
-  echo "${v:-0}"
+# Everything before exec is shell built-ins (no extra processes), because it runs on every start.
+feature() { # sets $v to the feature version of the runtime whose bin/java is $1, read from its release file
+  v=0
+  [ -r "${1%/bin/java}/release" ] || return 0
+  while IFS= read -r line; do
+    case $line in JAVA_VERSION=\"*) line=${line#JAVA_VERSION=\"}; v=${line%%[!0-9]*}; [ -n "$v" ] || v=0; return 0 ;; esac
+  done <"${1%/bin/java}/release"
 }
+java=
 if [ -n "${CCT_JAVA:-}" ]; then java=$CCT_JAVA
 elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then java=$JAVA_HOME/bin/java
 else
-  java=$(command -v java 2>/dev/null || true)
-  [ -n "$java" ] && java=$(readlink -f "$java" 2>/dev/null || echo "$java")
-  if [ -z "$java" ] || [ "$(feature "$java")" -lt 25 ]; then
-    for candidate in /usr/lib/jvm/*/bin/java; do
-      if [ -x "$candidate" ] && [ "$(feature "$candidate")" -ge 25 ]; then java=$candidate; break; fi
-    done
-  fi
+  for candidate in /usr/lib/jvm/*/bin/java; do
+    if [ -x "$candidate" ]; then feature "$candidate"; if [ "$v" -ge 25 ]; then java=$candidate; break; fi; fi
+  done
+  [ -n "$java" ] || java=$(command -v java 2>/dev/null || true)
 fi
 if [ -z "$java" ] || [ ! -x "$java" ]; then
   echo "cct: no Java runtime found; install Java 17 or newer, or set JAVA_HOME" >&2
   exit 2
 fi
 
-version=$(feature "$java")
-if [ "${CCT_CDS:-1}" != 0 ] && [ "$version" -ge 17 ]; then
+feature "$java"; version=$v
+[ "$version" -gt 0 ] || version=17   # a runtime without a release file: assume the oldest we support
+if [ "${CCT_CDS:-1}" != 0 ]; then
   cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/cct/jvm
-  stamp=$(stat -c '%s-%Y' "$self" 2>/dev/null)
-  archive=$cache/cct-$version-$stamp
+  archive=$cache/cct-$version-@BUILD_ID@
   if [ "$version" -ge 25 ]; then use=-XX:AOTCache=$archive.aot make=-XX:AOTCacheOutput=$archive.aot
   else use=-XX:SharedArchiveFile=$archive.jsa make=-XX:ArchiveClassesAtExit=$archive.jsa; fi
   file=${use#*=}
   if [ ! -f "$file" ] && [ ! -f "$file.failed" ] && mkdir -p "$cache" 2>/dev/null; then
     # Train into a private name and rename, so that parallel first runs never read a half-written archive.
     tmp=$file.$$.tmp
-    if "$java" -XX:+UseSerialGC "${make%=*}=$tmp" -Xlog:disable -Xlog:all=off -jar "$self" --help >/dev/null 2>&1 && [ -f "$tmp" ]; then
+    if "$java" -XX:+UseSerialGC "${make%=*}=$tmp" -Xlog:disable -Xlog:all=off -jar "$self" components list >/dev/null 2>&1 && [ -f "$tmp" ]; then
       mv -f "$tmp" "$file"
     else
       rm -f "$tmp"; : >"$file.failed" 2>/dev/null

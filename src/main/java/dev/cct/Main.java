@@ -13,12 +13,38 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && printWithoutStarting(args[0])) {
+            return;
+        }
         PrintWriter out = writer(System.out);
         PrintWriter err = writer(System.err);
         int code = run(out, err, Environment.system(), isTerminal(), args);
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * --help and --version are the first thing people (and scripts) run: answer them from resources, before
+     * the command model exists, so they feel instant.
+     */
+    private static boolean printWithoutStarting(String arg) {
+        if (arg.equals("--version") || arg.equals("-V")) {
+            System.out.println(Version.line());
+            return true;
+        }
+        if (arg.equals("--help") || arg.equals("-h")) {
+            try (java.io.InputStream help = Main.class.getResourceAsStream("/dev/cct/help.txt")) {
+                if (help != null) {
+                    System.out.write(help.readAllBytes());
+                    System.out.flush();
+                    return true;
+                }
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Runs cct in-process against the real environment, without a terminal. */

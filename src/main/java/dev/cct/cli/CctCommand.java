@@ -29,21 +29,22 @@ import picocli.CommandLine.Option;
  * it installs the components into a local project (and starts the local claude when a prompt is given).
  */
 @Command(name = "cct", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false, usageHelpWidth = 100,
         description = {
             "Run Claude Code in an isolated sandbox (Docker, E2B or Cloudflare) with the components you choose,",
             "stream what it does, bring every file back and destroy the sandbox.",
             "Without --sandbox, install the components into the local project."},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  cct --sandbox docker --agent development-team/frontend-developer --prompt \"Create a Python FastAPI server\"",
-            "  cct --sandbox e2b --agent security/security-auditor --upload . --prompt \"audit this codebase\" --timeout 15m",
-            "  cct --agent frontend-developer,react-expert --mcp postgresql      (install into this project)",
+            "  cct --sandbox docker --agent frontend-developer --prompt \"Create a Python FastAPI server\"",
+            "  cct --sandbox e2b --agent security/security-auditor --upload . --prompt \"audit this codebase\"",
+            "  cct --agent frontend-developer,react-expert --mcp postgresql   # install into this project",
             "  cct components search security",
             "",
-            "Keys come from the environment or ./.env only: ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN, E2B_API_KEY,",
-            "CLOUDFLARE_SANDBOX_URL and CLOUDFLARE_SANDBOX_TOKEN.",
-            "Exit codes: 0 ok, 1 Claude reported an error, 2 bad input, 3 sandbox failure, 124 timeout, 130 interrupted."},
+            "Keys come only from the environment or ./.env: ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN,",
+            "E2B_API_KEY, CLOUDFLARE_SANDBOX_URL, CLOUDFLARE_SANDBOX_TOKEN.",
+            "Exit codes: 0 ok, 1 Claude reported an error, 2 bad input, 3 sandbox failure, 124 timeout,",
+            "130 interrupted."},
         subcommands = {ComponentsCommand.class, CompletionCommand.class, VersionCommand.class})
 public final class CctCommand implements Callable<Integer> {
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);

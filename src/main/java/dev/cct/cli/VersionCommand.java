@@ -1,8 +1,6 @@
 package dev.cct.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import dev.cct.Version;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,19 +27,7 @@ public final class VersionCommand implements Callable<Integer> {
         }
 
         static String line() {
-            return "cct " + version() + " (Java " + Runtime.version().feature() + ")";
+            return Version.line();
         }
-    }
-
-    public static String version() {
-        Properties properties = new Properties();
-        try (InputStream in = VersionCommand.class.getResourceAsStream("/dev/cct/version.properties")) {
-            if (in != null) {
-                properties.load(in);
-            }
-        } catch (IOException e) {
-            return "unknown";
-        }
-        return properties.getProperty("version", "unknown");
     }
 }

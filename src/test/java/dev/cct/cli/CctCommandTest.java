@@ -29,6 +29,15 @@ class CctCommandTest {
     }
 
     @Test
+    void helpSnapshotMatchesTheLiveRendering() throws Exception {
+        try (var in = getClass().getResourceAsStream(HelpText.RESOURCE)) {
+            assertThat(in).as("help snapshot built by process-classes").isNotNull();
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(HelpText.render());
+        }
+        assertThat(HelpText.render()).isEqualTo(cli().run("--help").out());
+    }
+
+    @Test
     void versionIsOneLine() {
         CliRunner.Result flag = cli().run("--version");
         CliRunner.Result command = cli().run("version");

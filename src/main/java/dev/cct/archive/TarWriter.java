@@ -95,6 +95,11 @@ public final class TarWriter implements Closeable {
      * pipes and devices are left out: they cannot be carried to another machine.
      */
     public void addTree(Path root, String prefix) throws IOException {
+        addTree(root, prefix, relative -> false);
+    }
+
+    /** As {@link #addTree(Path, String)}, also leaving out the paths (relative to root) that {@code leaveOut} accepts. */
+    public void addTree(Path root, String prefix, java.util.function.Predicate<String> leaveOut) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IOException("not a folder: " + root);
         }
@@ -102,7 +107,7 @@ public final class TarWriter implements Closeable {
         if (!base.isEmpty()) {
             addDirectory(base);
         }
-        addChildren(root, "", base, TreeSelection.of(root));
+        addChildren(root, "", base, TreeSelection.of(root), leaveOut);
     }
 
     /** Finishes the archive and closes the wrapped stream. */
@@ -111,15 +116,15 @@ public final class TarWriter implements Closeable {
         tar.close();
     }
 
-    private void addChildren(Path folder, String relativeFolder, String base, TreeSelection selection)
-            throws IOException {
+    private void addChildren(Path folder, String relativeFolder, String base, TreeSelection selection,
+                             java.util.function.Predicate<String> leaveOut) throws IOException {
         for (Path child : sortedChildren(folder)) {
             String name = child.getFileName().toString();
             if (name.equals(".git")) {
                 continue;
             }
             String relative = EntryNames.join(relativeFolder, name);
-            if (!selection.includes(relative)) {
+            if (!selection.includes(relative) || leaveOut.test(relative)) {
                 continue;
             }
             String entryName = EntryNames.join(base, relative);
@@ -131,7 +136,7 @@ public final class TarWriter implements Closeable {
                 addSymlink(entryName, linkTarget, attributes.lastModifiedTime());
             } else if (attributes.isDirectory()) {
                 addDirectory(entryName);
-                addChildren(child, relative, base, selection);
+                addChildren(child, relative, base, selection, leaveOut);
             } else if (attributes.isRegularFile()) {
                 addFile(entryName, child, isExecutable(child));
             }

@@ -14,7 +14,7 @@ final class TreeSelection {
     private TreeSelection(Set<String> listed) {
         this.listed = listed;
         this.foldersOfListed = new HashSet<>();
-        for (String path : listed) {
+        for (String path : listed == null ? Set.<String>of() : listed) {
             for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
                 foldersOfListed.add(path.substring(0, slash));
             }

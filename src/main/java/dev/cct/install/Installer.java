@@ -39,6 +39,22 @@ public final class Installer {
     private Installer() {
     }
 
+    /**
+     * The files a workspace gets when the components join an existing project folder (an --upload): the project's
+     * own .mcp.json and .claude/settings.json are merged with the components', everything else as rendered.
+     */
+    public static FileTree againstProject(Renderer.Rendered rendered, Path project) {
+        FileTree tree = new FileTree();
+        rendered.plainFiles().entries().forEach(tree::put);
+        if (rendered.mcp() != null) {
+            tree.put(Renderer.MCP_FILE, merged(project, Renderer.MCP_FILE, rendered.mcp(), true));
+        }
+        if (rendered.settings() != null) {
+            tree.put(Renderer.SETTINGS_FILE, merged(project, Renderer.SETTINGS_FILE, rendered.settings(), false));
+        }
+        return tree;
+    }
+
     /** Checks everything and returns what install would do, writing nothing. */
     public static List<InstalledFile> plan(Renderer.Rendered rendered, Path directory, boolean overwrite) {
         return plans(rendered, directory, overwrite).stream()

@@ -1,19 +1,352 @@
 package dev.cct.run;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cct.archive.Excludes;
+import dev.cct.archive.ExtractionReport;
+import dev.cct.archive.SafeExtractor;
+import dev.cct.catalog.Json;
+import dev.cct.sandbox.Sandbox;
+import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.SandboxLabels;
+import dev.cct.sandbox.SandboxProvider;
+import dev.cct.stream.LineSplitter;
+import dev.cct.stream.RunOutcome;
+import dev.cct.stream.StreamRenderer;
+import dev.cct.ui.ConsoleProgress;
 import dev.cct.ui.Ui;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
-/** The one orchestrator every provider shares. */
+/**
+ * The one orchestrator every provider shares: validate (already done), create, upload in one transfer, run Claude,
+ * stream, download in one transfer, extract safely, destroy. The sandbox is destroyed on every path out.
+ */
 final class Run implements Pipeline {
+    /** Claude's own command: the prompt comes from a file on stdin, never from this string. */
+    static final String CLAUDE_SCRIPT = "mkdir -p \"$HOME/.cct\" && echo $$ > \"$HOME/.cct/claude.pid\" && "
+            + "exec claude -p --output-format stream-json --verbose --dangerously-skip-permissions \"$@\" "
+            + "< \"$HOME/" + WorkspaceArchive.PROMPT + "\"";
+    static final String STOP_SCRIPT = "p=$(cat \"$HOME/.cct/claude.pid\" 2>/dev/null) || exit 0; kill -TERM \"$p\" 2>/dev/null; "
+            + "i=0; while kill -0 \"$p\" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL \"$p\" 2>/dev/null; exit 0";
+    private static final Duration AFTER_STOP = Duration.ofSeconds(10);
+
     private final Environment environment;
+    private final Providers providers;
 
     Run(Environment environment) {
-        this.environment = environment;
+        this(environment, new Providers(environment));
     }
+
+    Run(Environment environment, Providers providers) {
+        this.environment = environment;
+        this.providers = providers;
+    }
+
+    private enum Ending { FINISHED, TIMED_OUT, INTERRUPTED }
 
     @Override
     public int run(RunRequest request, Ui ui, List<String> excludes, boolean includeAll) {
-        throw CctException.provider("--sandbox " + request.provider().flag() + " is not available in this build of cct"
-                + " (environment " + environment.workingDirectory() + ")", null);
+        Instant started = Instant.now();
+        Instant deadline = started.plus(request.timeout());
+        Predicate<String> skip;
+        try {
+            skip = Excludes.of(excludes, includeAll, request.components().toFileTree().entries().keySet());
+        } catch (IllegalArgumentException e) {
+            throw CctException.badInput("invalid --exclude: " + e.getMessage(), "use globs such as '*.log' or 'build/**'");
+        }
+        SandboxProvider provider = providers.create(request.provider(), request.options());
+        ConsoleProgress progress = new ConsoleProgress(ui);
+        Signals.install(Thread.currentThread(), () -> ui.info("\ncct: stopping Claude and bringing back what exists"
+                + " (Ctrl-C again to destroy the sandbox at once)"));
+        Sandbox sandbox = null;
+        Path uploadArchive = null;
+        try {
+            provider.prepare(progress);
+            checkNotInterrupted();
+            sandbox = provider.create(SandboxLabels.forThisProcess(), progress);
+            CleanupRegistry.get().register(sandbox);
+            checkNotInterrupted();
+            Path output = request.outputDirectory() != null ? request.outputDirectory()
+                    : environment.workingDirectory().resolve("sandbox-" + shortId(sandbox.id()));
+            String workspace = sandbox.home() + "/" + WorkspaceArchive.WORKSPACE;
+
+            progress.start("Uploading workspace");
+            uploadArchive = WorkspaceArchive.build(request, sandbox.owner(), output);
+            long uploadBytes = Files.size(uploadArchive);
+            try (InputStream tar = Files.newInputStream(uploadArchive)) {
+                sandbox.upload(tar, sandbox.home());
+            }
+            progress.done("Uploaded " + humanBytes(uploadBytes) + (request.components().components().isEmpty() ? ""
+                    : " with " + request.components().components().size() + " component(s)"));
+            checkNotInterrupted();
+
+            StreamRenderer renderer = new StreamRenderer(ui, request.outputFormat(), workspace);
+            ExecResult exec = runClaude(sandbox, request, workspace, renderer, deadline, ui);
+
+            progress.start("Bringing back files");
+            ExtractionReport report;
+            try (InputStream tar = sandbox.download(workspace, List.copyOf(includeAll ? Set.of() : Excludes.DEFAULT_EXCLUDED_FOLDERS))) {
+                report = SafeExtractor.extract(tar, output, skip);
+            }
+            progress.done("Brought back " + report.files() + " file(s), " + humanBytes(report.bytes()) + " to " + display(output));
+            for (String refused : report.refused()) {
+                ui.warn("refused unsafe archive entry " + refused);
+            }
+            destroy(sandbox, ui);
+            sandbox = null;
+            return finish(request, ui, exec, report, output, started, shortId(exec.sandboxId));
+        } catch (SandboxException e) {
+            throw CctException.provider(request.provider().flag() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ui.info("cct: interrupted; sandbox destroyed");
+            return ExitCode.INTERRUPTED;
+        } catch (IOException e) {
+            throw CctException.provider("cannot transfer files: " + e.getMessage(), e);
+        } finally {
+            progress.pause();
+            if (sandbox != null) {
+                destroy(sandbox, ui);
+            }
+            if (uploadArchive != null) {
+                try {
+                    Files.deleteIfExists(uploadArchive);
+                } catch (IOException ignored) {
+                    // A temp file; the OS cleans it eventually.
+                }
+            }
+        }
+    }
+
+    private record ExecResult(Ending ending, int exitCode, RunOutcome outcome, int toolCalls, String sandboxId) {
+    }
+
+    /** Runs Claude until it ends, the deadline passes, or the user interrupts; stops it in the last two cases. */
+    private ExecResult runClaude(Sandbox sandbox, RunRequest request, String workspace, StreamRenderer renderer,
+                                 Instant deadline, Ui ui) throws SandboxException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", CLAUDE_SCRIPT, "claude"));
+        if (request.model() != null) {
+            command.addAll(List.of("--model", request.model()));
+        }
+        if (request.maxTurns() != null) {
+            command.addAll(List.of("--max-turns", request.maxTurns().toString()));
+        }
+        Map<String, String> env = new LinkedHashMap<>(request.environment());
+        env.putAll(request.secrets().forClaude());
+        if (sandbox.owner() != null && sandbox.owner().uid() == 0) {
+            // The image runs as root: Claude refuses to skip permissions there unless told it is sandboxed.
+            env.put("IS_SANDBOX", "1");
+            ui.warn("the image runs commands as root; a non-root user is safer");
+        }
+        LineSplitter out = new LineSplitter(renderer::stdoutLine);
+        LineSplitter err = new LineSplitter(renderer::stderrLine);
+        Sandbox.OutputListener listener = new Sandbox.OutputListener() {
+            @Override
+            public void stdout(byte[] data, int offset, int length) {
+                out.accept(data, offset, length);
+            }
+
+            @Override
+            public void stderr(byte[] data, int offset, int length) {
+                err.accept(data, offset, length);
+            }
+        };
+        Sandbox.ExecSpec spec = new Sandbox.ExecSpec(command, env, workspace, Duration.between(Instant.now(), deadline));
+        ui.info(ui.bold("Claude is working") + ui.dim(" (sandbox " + shortId(sandbox.id()) + ", timeout "
+                + humanDuration(request.timeout()) + ")"));
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cct-claude");
+            t.setDaemon(true);
+            return t;
+        });
+        Ending ending = Ending.FINISHED;
+        Integer exitCode = null;
+        try {
+            Future<Integer> claude = executor.submit(() -> sandbox.exec(spec, listener));
+            try {
+                long wait = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+                exitCode = claude.get(wait, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                ending = Ending.TIMED_OUT;
+            } catch (InterruptedException e) {
+                ending = Ending.INTERRUPTED;
+                Thread.interrupted();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof SandboxException se) {
+                    throw se;
+                }
+                throw new SandboxException("running Claude failed: " + cause, cause);
+            }
+            if (ending != Ending.FINISHED) {
+                ui.info(ending == Ending.TIMED_OUT ? "cct: timed out after " + humanDuration(request.timeout())
+                        + "; stopping Claude" : "cct: stopping Claude");
+                stopClaude(sandbox);
+                try {
+                    claude.get(AFTER_STOP.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException | ExecutionException ignored) {
+                    claude.cancel(true);
+                }
+            }
+        } finally {
+            executor.shutdownNow();
+            out.finish();
+            err.finish();
+        }
+        return new ExecResult(ending, exitCode == null ? -1 : exitCode, renderer.outcome(), renderer.toolCalls(), sandbox.id());
+    }
+
+    private static void stopClaude(Sandbox sandbox) throws InterruptedException {
+        try {
+            sandbox.exec(new Sandbox.ExecSpec(List.of("sh", "-c", STOP_SCRIPT), Map.of(), "/", AFTER_STOP),
+                    new Sandbox.OutputListener() {
+                        @Override
+                        public void stdout(byte[] data, int offset, int length) {
+                        }
+
+                        @Override
+                        public void stderr(byte[] data, int offset, int length) {
+                        }
+                    });
+        } catch (SandboxException e) {
+            // The sandbox will be destroyed anyway; what matters is bringing back what exists.
+        }
+    }
+
+    private int finish(RunRequest request, Ui ui, ExecResult exec, ExtractionReport report, Path output, Instant started,
+                       String id) {
+        boolean interrupted = exec.ending == Ending.INTERRUPTED || Signals.interrupted();
+        RunOutcome outcome = exec.outcome;
+        int code;
+        String status;
+        String message;
+        if (interrupted) {
+            code = ExitCode.INTERRUPTED;
+            status = "interrupted";
+            message = "Interrupted";
+        } else if (exec.ending == Ending.TIMED_OUT) {
+            code = ExitCode.TIMEOUT;
+            status = "timeout";
+            message = "Timed out after " + humanDuration(request.timeout());
+        } else if (outcome == null) {
+            code = ExitCode.CLAUDE_ERROR;
+            status = "error";
+            message = "Claude exited with code " + exec.exitCode + " without a result";
+        } else if (outcome.isError()) {
+            code = ExitCode.CLAUDE_ERROR;
+            status = "error";
+            message = "Claude reported an error: " + firstLine(outcome.result());
+        } else if (outcome.permissionDenials() > 0 && report.files() == 0) {
+            code = ExitCode.CLAUDE_ERROR;
+            status = "denied";
+            message = "Claude's tool calls were denied " + outcome.permissionDenials() + " time(s) and no file was written";
+        } else {
+            code = ExitCode.OK;
+            status = "success";
+            message = "Done";
+        }
+        Duration took = Duration.between(started, Instant.now());
+        if (request.outputFormat() == OutputFormat.JSON) {
+            ObjectNode json = Json.mapper().createObjectNode();
+            json.put("exitCode", code);
+            json.put("status", status);
+            json.put("provider", request.provider().flag());
+            json.put("sandboxId", exec.sandboxId);
+            json.put("result", outcome == null ? null : outcome.result());
+            json.put("isError", outcome != null && outcome.isError());
+            json.put("turns", outcome == null ? 0 : outcome.turns());
+            json.put("costUsd", outcome == null ? 0 : outcome.costUsd());
+            json.put("durationMs", took.toMillis());
+            json.put("toolCalls", exec.toolCalls);
+            json.put("outputDirectory", output.toString());
+            ArrayNode files = json.putArray("files");
+            report.writtenPaths().forEach(files::add);
+            ArrayNode refused = json.putArray("refused");
+            report.refused().forEach(refused::add);
+            ui.out().println(request.secrets().mask(Json.compact(json)));
+            ui.out().flush();
+        } else {
+            String details = (outcome == null ? "" : outcome.turns() + " turns · " + String.format(Locale.ROOT, "$%.4f", outcome.costUsd()) + " · ")
+                    + humanDuration(took) + " · " + exec.toolCalls + " tool call(s) · " + report.files() + " file(s) in " + display(output);
+            String mark = code == ExitCode.OK ? ui.green("✓ ") : ui.red("✗ ");
+            ui.info("");
+            if (code == ExitCode.OK) {
+                ui.info(mark + ui.bold(message) + "  " + details);
+            } else {
+                ui.err().println(mark + ui.bold(request.secrets().mask(message)) + "  " + details);
+                ui.err().flush();
+            }
+        }
+        return code;
+    }
+
+    private void destroy(Sandbox sandbox, Ui ui) {
+        try {
+            CleanupRegistry.get().destroy(sandbox);
+            ui.debug("sandbox " + sandbox.id() + " destroyed");
+        } catch (RuntimeException e) {
+            ui.warn("could not destroy sandbox " + sandbox.id() + ": " + e.getMessage() + " (run 'cct sandboxes clean')");
+        }
+    }
+
+    private static void checkNotInterrupted() throws InterruptedException {
+        if (Signals.interrupted() || Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException();
+        }
+    }
+
+    static String shortId(String id) {
+        String clean = id.toLowerCase(Locale.ROOT).replaceAll("[^0-9a-z]", "");
+        return clean.length() <= 8 ? clean : clean.substring(0, 8);
+    }
+
+    private String display(Path output) {
+        Path cwd = environment.workingDirectory();
+        return output.startsWith(cwd) ? "./" + cwd.relativize(output) + "/" : output + "/";
+    }
+
+    static String humanBytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
+        }
+        return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
+    }
+
+    static String humanDuration(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 60_000) {
+            return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+        }
+        return d.toMinutes() + "m" + (d.toSecondsPart() == 0 ? "" : d.toSecondsPart() + "s");
+    }
+
+    private static String firstLine(String text) {
+        return text == null ? "" : text.strip().lines().findFirst().orElse("");
+    }
+
+    static Set<String> asSet(List<String> list) {
+        return new LinkedHashSet<>(list);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -11,7 +12,7 @@ import java.util.List;
 
 /**
  * A file a {@link Scenario} makes the real CLI create: its path relative to the working directory,
- * its exact bytes, and whether it must carry the owner execute bit.
+ * its exact bytes, and whether it carries the owner execute bit ({@link #check} insists both ways).
  */
 public record ExpectedFile(String path, byte[] bytes, boolean executable) {
 
@@ -44,8 +45,16 @@ public record ExpectedFile(String path, byte[] bytes, boolean executable) {
         } catch (IOException e) {
             problems.add(path + ": unreadable: " + e);
         }
-        if (executable && !Files.isExecutable(file)) {
-            problems.add(path + ": not executable");
+        try {
+            boolean x = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS)
+                    .contains(PosixFilePermission.OWNER_EXECUTE);
+            if (x != executable) {
+                problems.add(path + (executable ? ": owner execute bit missing" : ": unexpectedly executable"));
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            if (executable && !Files.isExecutable(file)) {
+                problems.add(path + ": not executable");
+            }
         }
         return problems;
     }

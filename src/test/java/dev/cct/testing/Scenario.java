@@ -54,6 +54,7 @@ public final class Scenario {
 
     private final List<Turn> turns;
     private final Duration delay;
+    private int delayFromTurn;
     private final ApiError error;
     private final List<ExpectedFile> expectedFiles;
 
@@ -112,7 +113,7 @@ public final class Scenario {
      * {@code a/b/c/d/deep.txt} (Write, nested) and {@code run.sh} (Write) in the first turn; in the
      * second turn one Bash command creates {@code data/blob.bin} (all 256 byte values, through
      * {@code base64 -d} from coreutils) and makes {@code run.sh} executable; the third turn is
-     * the text {@link #EVERY_KIND_SUMMARY}. Three API calls, {@code num_turns} 3.
+     * the text {@link #EVERY_KIND_SUMMARY}. Three API calls (the CLI 2.1.331 reports {@code num_turns} 6).
      */
     public static Scenario filesOfEveryKind() {
         String blob64 = Base64.getEncoder().encodeToString(allByteValues());
@@ -145,6 +146,18 @@ public final class Scenario {
 
     public List<Turn> turns() {
         return turns;
+    }
+
+    /** Answers to turns before this index come at once; later ones wait {@link #delay()}. */
+    public int delayFromTurn() {
+        return delayFromTurn;
+    }
+
+    /** This scenario, answering the first {@code turn} turns at once and every later one after {@code delay}. */
+    public Scenario withDelayFrom(int turn, Duration delay) {
+        Scenario copy = new Scenario(turns, delay, error, expectedFiles);
+        copy.delayFromTurn = turn;
+        return copy;
     }
 
     public Duration delay() {

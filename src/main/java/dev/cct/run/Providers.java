@@ -1,0 +1,23 @@
+package dev.cct.run;
+
+import dev.cct.sandbox.ProviderKind;
+import dev.cct.sandbox.SandboxProvider;
+import dev.cct.sandbox.docker.DockerProvider;
+import java.util.Map;
+
+/** Chooses the provider implementation for a --sandbox value. */
+public class Providers {
+    private final Environment environment;
+
+    public Providers(Environment environment) {
+        this.environment = environment;
+    }
+
+    public SandboxProvider create(ProviderKind kind, Map<String, String> options) {
+        return switch (kind) {
+            case DOCKER -> new DockerProvider(environment, options);
+            case E2B, CLOUDFLARE -> throw new CctException(ExitCode.PROVIDER_FAILURE, "--sandbox " + kind.flag()
+                    + " is not available in this version of cct yet; use --sandbox docker");
+        };
+    }
+}

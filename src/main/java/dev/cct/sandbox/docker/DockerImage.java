@@ -1,0 +1,156 @@
+package dev.cct.sandbox.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.BuildResponseItem;
+import dev.cct.archive.TarWriter;
+import dev.cct.catalog.BundledCatalog;
+import dev.cct.run.Environment;
+import dev.cct.sandbox.Progress;
+import dev.cct.sandbox.SandboxException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * cct's sandbox image: built from the bundled components/sandbox/docker folder on first use, tagged with a hash of
+ * everything that goes into it, so it is rebuilt only when that changes.
+ */
+final class DockerImage {
+    static final String REPOSITORY = "cct-sandbox";
+    private static final String FOLDER = "sandbox/docker/";
+
+    private final Map<String, byte[]> context;
+    private final Map<String, String> buildArgs = new TreeMap<>();
+    private final String networkMode;
+
+    DockerImage(Environment environment) throws SandboxException {
+        context = new TreeMap<>();
+        BundledCatalog bundled = BundledCatalog.load();
+        for (String path : bundled.list(FOLDER)) {
+            context.put(path.substring(FOLDER.length()), bundled.read(path));
+        }
+        if (!context.containsKey("Dockerfile")) {
+            throw new SandboxException("this build of cct lacks its sandbox Dockerfile");
+        }
+        String certificates = environment.get("CCT_EXTRA_CA_CERTS");
+        if (certificates != null) {
+            addCertificates(environment.resolve(certificates));
+        }
+        String base = environment.get("CCT_DOCKER_BASE_IMAGE");
+        if (base != null) {
+            buildArgs.put("BASE_IMAGE", base);
+        }
+        networkMode = environment.get("CCT_DOCKER_BUILD_NETWORK");
+    }
+
+    private void addCertificates(Path source) throws SandboxException {
+        try (Stream<Path> files = Files.isDirectory(source) ? Files.list(source) : Stream.of(source)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(file) && file.getFileName().toString().endsWith(".crt")) {
+                    context.put("certs/" + file.getFileName(), Files.readAllBytes(file));
+                }
+            }
+        } catch (IOException e) {
+            throw new SandboxException("cannot read CCT_EXTRA_CA_CERTS " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** cct-sandbox:&lt;12 hex digits of the content hash&gt;. */
+    String tag() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            context.forEach((path, bytes) -> {
+                digest.update(path.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(bytes);
+            });
+            buildArgs.forEach((k, v) -> digest.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8)));
+            return REPOSITORY + ":" + HexFormat.of().formatHex(digest.digest(), 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean exists(DockerClient docker, String image) {
+        try {
+            docker.inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Builds the image unless it exists already (or {@code force}), showing the build's steps as progress. */
+    String ensure(DockerClient docker, boolean force, Progress progress) throws SandboxException, InterruptedException {
+        String tag = tag();
+        if (!force && exists(docker, tag)) {
+            return tag;
+        }
+        progress.start("Building sandbox image " + tag + " (first use; a few minutes)");
+        StringBuilder log = new StringBuilder();
+        ResultCallback.Adapter<BuildResponseItem> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(BuildResponseItem item) {
+                if (item.getStream() != null) {
+                    String text = item.getStream().strip();
+                    if (!text.isEmpty()) {
+                        log.append(text).append('\n');
+                        if (text.startsWith("Step ") || text.startsWith("#")) {
+                            progress.update(text.length() > 100 ? text.substring(0, 100) : text);
+                        }
+                    }
+                }
+                if (item.isErrorIndicated()) {
+                    log.append(item.getErrorDetail() != null ? item.getErrorDetail().getMessage() : item.getError()).append('\n');
+                }
+            }
+        };
+        var build = docker.buildImageCmd(new ByteArrayInputStream(contextTar())).withTags(Set.of(tag))
+                .withPull(false).withRemove(true).withForcerm(true)
+                .withLabels(Map.of("dev.cct.image", "sandbox"));
+        buildArgs.forEach(build::withBuildArg);
+        if (networkMode != null) {
+            build.withNetworkMode(networkMode);
+        }
+        try {
+            build.exec(callback).awaitCompletion();
+        } catch (RuntimeException e) {
+            throw new SandboxException("building " + tag + " failed: " + e.getMessage() + lastLines(log), e);
+        }
+        if (!exists(docker, tag)) {
+            throw new SandboxException("building " + tag + " failed" + lastLines(log));
+        }
+        progress.done("Built sandbox image " + tag);
+        return tag;
+    }
+
+    private byte[] contextTar() throws SandboxException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarWriter tar = new TarWriter(bytes)) {
+            for (Map.Entry<String, byte[]> file : context.entrySet()) {
+                tar.addFile(file.getKey(), file.getValue(), false);
+            }
+        } catch (IOException e) {
+            throw new SandboxException("cannot pack the image's build context: " + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static String lastLines(StringBuilder log) {
+        List<String> lines = log.toString().lines().toList();
+        return lines.isEmpty() ? "" : ": " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 4), lines.size()));
+    }
+}

@@ -1,0 +1,195 @@
+package dev.cct.sandbox.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import dev.cct.run.CctException;
+import dev.cct.run.Environment;
+import dev.cct.sandbox.Progress;
+import dev.cct.sandbox.Sandbox;
+import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.SandboxLabels;
+import dev.cct.sandbox.SandboxProvider;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Docker containers as sandboxes, hardened by default: every capability dropped, no-new-privileges, a non-root
+ * user, memory, CPU and process limits, no host folder mounted (files travel as archives).
+ */
+public final class DockerProvider implements SandboxProvider {
+    static final String DEFAULT_MEMORY = "4g";
+    static final String DEFAULT_CPUS = "2";
+    static final String DEFAULT_PIDS = "512";
+
+    private final Environment environment;
+    private final Map<String, String> options;
+    private DockerClient docker;
+    private String image;
+
+    public DockerProvider(Environment environment, Map<String, String> options) {
+        this.environment = environment;
+        this.options = options;
+        // Checked now so that bad limits are bad input (exit 2), not a failure after the engine was asked.
+        parseMemory(options.getOrDefault("memory", DEFAULT_MEMORY));
+        parseCpus(options.getOrDefault("cpus", DEFAULT_CPUS));
+        parsePids(options.getOrDefault("pids-limit", DEFAULT_PIDS));
+    }
+
+    DockerClient docker() throws SandboxException {
+        if (docker == null) {
+            docker = DockerEngine.connect(environment);
+        }
+        return docker;
+    }
+
+    @Override
+    public void prepare(Progress progress) throws SandboxException, InterruptedException {
+        DockerClient client = docker();
+        reapOrphans();
+        String userImage = options.get("image");
+        try {
+            if (userImage != null) {
+                if (!DockerImage.exists(client, userImage)) {
+                    throw new SandboxException("image " + userImage + " is not on this engine; pull or build it first"
+                            + " (cct never pulls images on its own)");
+                }
+                image = userImage;
+            } else {
+                image = new DockerImage(environment).ensure(client, options.containsKey("rebuild"), progress);
+            }
+        } catch (DockerException e) {
+            throw new SandboxException("the Docker engine refused: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Sandbox create(SandboxLabels labels, Progress progress) throws SandboxException {
+        DockerClient client = docker();
+        HostConfig host = HostConfig.newHostConfig()
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withMemory(parseMemory(options.getOrDefault("memory", DEFAULT_MEMORY)))
+                .withNanoCPUs(parseCpus(options.getOrDefault("cpus", DEFAULT_CPUS)))
+                .withPidsLimit(parsePids(options.getOrDefault("pids-limit", DEFAULT_PIDS)))
+                .withNetworkMode(options.getOrDefault("network", "bridge"))
+                .withInit(true);
+        progress.start("Starting container");
+        try {
+            CreateContainerResponse created = client.createContainerCmd(image)
+                    .withName("cct-" + labels.session().substring(0, 8))
+                    .withLabels(labels.asMap())
+                    .withCmd("sleep", "infinity")
+                    .withHostConfig(host)
+                    .exec();
+            // From here on the container exists: hand it back even if starting fails, so it is cleaned up.
+            DockerSandbox sandbox = new DockerSandbox(client, created.getId());
+            try {
+                client.startContainerCmd(created.getId()).exec();
+                sandbox.inspectUser();
+            } catch (RuntimeException | SandboxException e) {
+                sandbox.close();
+                throw e instanceof SandboxException se ? se : new SandboxException("cannot start the container: " + e.getMessage(), e);
+            }
+            progress.done("Container " + sandbox.id().substring(0, 12) + " started");
+            return sandbox;
+        } catch (DockerException e) {
+            throw new SandboxException("the Docker engine refused to create the container: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<SandboxInfo> list() throws SandboxException {
+        List<SandboxInfo> result = new ArrayList<>();
+        try {
+            for (Container c : docker().listContainersCmd().withShowAll(true)
+                    .withLabelFilter(List.of(SandboxLabels.SESSION)).exec()) {
+                SandboxLabels labels = SandboxLabels.from(c.getLabels()).orElse(null);
+                if (labels != null) {
+                    result.add(new SandboxInfo(c.getId(), "docker", c.getState(),
+                            Instant.ofEpochSecond(c.getCreated()).toString(), labels));
+                }
+            }
+        } catch (DockerException e) {
+            throw new SandboxException("cannot list containers: " + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    @Override
+    public void remove(String id) throws SandboxException {
+        try {
+            docker().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // Already gone: that is what we wanted.
+        } catch (DockerException e) {
+            throw new SandboxException("cannot remove container " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes containers whose owning cct process has died (killed with SIGKILL, machine crash...). */
+    private void reapOrphans() {
+        try {
+            for (SandboxInfo info : list()) {
+                if (info.labels().ownerIsGone()) {
+                    remove(info.id());
+                }
+            }
+        } catch (SandboxException e) {
+            // Reaping is a courtesy; the run itself must not fail on it.
+        }
+    }
+
+    static long parseMemory(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        long multiplier = 1;
+        char unit = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
+        switch (unit) {
+            case 'k' -> multiplier = 1024L;
+            case 'm' -> multiplier = 1024L * 1024;
+            case 'g' -> multiplier = 1024L * 1024 * 1024;
+            default -> { }
+        }
+        String digits = multiplier == 1 ? t : t.substring(0, t.length() - 1);
+        try {
+            long bytes = Long.parseLong(digits) * multiplier;
+            if (bytes < 64L * 1024 * 1024) {
+                throw CctException.badInput("--memory " + text + " is too small", "give at least 64m (e.g. 2g)");
+            }
+            return bytes;
+        } catch (NumberFormatException e) {
+            throw CctException.badInput("invalid --memory '" + text + "'", "use a size such as 512m or 4g");
+        }
+    }
+
+    static long parseCpus(String text) {
+        try {
+            double cpus = Double.parseDouble(text.trim());
+            if (cpus <= 0 || cpus > 1024) {
+                throw new NumberFormatException();
+            }
+            return (long) (cpus * 1_000_000_000L);
+        } catch (NumberFormatException e) {
+            throw CctException.badInput("invalid --cpus '" + text + "'", "use a positive number such as 1.5");
+        }
+    }
+
+    static long parsePids(String text) {
+        try {
+            long pids = Long.parseLong(text.trim());
+            if (pids < 16) {
+                throw new NumberFormatException();
+            }
+            return pids;
+        } catch (NumberFormatException e) {
+            throw CctException.badInput("invalid --pids-limit '" + text + "'", "use a whole number of at least 16");
+        }
+    }
+}

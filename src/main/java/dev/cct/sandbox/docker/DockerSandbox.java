@@ -1,0 +1,161 @@
+package dev.cct.sandbox.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.ExecCreateCmdResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import dev.cct.sandbox.Sandbox;
+import dev.cct.sandbox.SandboxException;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One container. Commands run through the engine's exec API; files travel as tar archives. */
+final class DockerSandbox implements Sandbox {
+    private final DockerClient docker;
+    private final String id;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private String home = "/home/claude";
+    private String user;
+
+    DockerSandbox(DockerClient docker, String id) {
+        this.docker = docker;
+        this.id = id;
+    }
+
+    /** Learns who commands run as, so uploads can be owned by that user. */
+    void inspectUser() throws SandboxException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code;
+        try {
+            code = exec(new ExecSpec(List.of("sh", "-c", "id -u; id -g; printf '%s' \"$HOME\""), java.util.Map.of(), "/",
+                    null), new Collector(out));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while starting the container");
+        }
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        if (code != 0 || lines.length < 3) {
+            throw new SandboxException("the container's shell does not work (exit " + code + "): " + out.toString(StandardCharsets.UTF_8).strip());
+        }
+        user = lines[0].strip() + ":" + lines[1].strip();
+        home = lines[2].strip().isEmpty() || lines[2].strip().equals("/") ? "/tmp" : lines[2].strip();
+    }
+
+    /** The engine keeps the numeric owners of an uploaded tar, so entries must carry the exec user's ids. */
+    @Override
+    public Owner owner() {
+        return user == null ? null : new Owner(Integer.parseInt(user.substring(0, user.indexOf(':'))),
+                Integer.parseInt(user.substring(user.indexOf(':') + 1)));
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String home() {
+        return home;
+    }
+
+    @Override
+    public void upload(InputStream tar, String destination) throws SandboxException {
+        try {
+            docker.copyArchiveToContainerCmd(id).withRemotePath(destination).withTarInputStream(tar).exec();
+        } catch (DockerException e) {
+            throw new SandboxException("upload to the container failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int exec(ExecSpec spec, OutputListener listener) throws SandboxException, InterruptedException {
+        List<String> environment = new ArrayList<>();
+        spec.environment().forEach((k, v) -> environment.add(k + "=" + v));
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                byte[] payload = frame.getPayload();
+                if (frame.getStreamType() == StreamType.STDERR) {
+                    listener.stderr(payload, 0, payload.length);
+                } else {
+                    listener.stdout(payload, 0, payload.length);
+                }
+            }
+        };
+        try {
+            // Secrets travel in the exec's environment through the engine API, never in a command line.
+            ExecCreateCmdResponse exec = docker.execCreateCmd(id).withCmd(spec.command().toArray(String[]::new))
+                    .withEnv(environment).withWorkingDir(spec.workingDirectory()).withUser(user)
+                    .withAttachStdout(true).withAttachStderr(true).exec();
+            docker.execStartCmd(exec.getId()).exec(callback);
+            try {
+                callback.awaitCompletion();
+            } catch (InterruptedException e) {
+                closeQuietly(callback);
+                throw e;
+            }
+            Long code = docker.inspectExecCmd(exec.getId()).exec().getExitCodeLong();
+            if (code == null) {
+                throw new SandboxException("the command's exit status is unknown (the container stopped?)");
+            }
+            return code.intValue();
+        } catch (NotFoundException e) {
+            throw new SandboxException("the container is gone", e);
+        } catch (DockerException e) {
+            throw new SandboxException("exec in the container failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public InputStream download(String directory, List<String> excludeNames) throws SandboxException {
+        try {
+            // "dir/." makes the engine name entries relative to dir ("./a/b") instead of "dir/a/b".
+            return docker.copyArchiveFromContainerCmd(id, directory.endsWith("/") ? directory + "." : directory + "/.").exec();
+        } catch (NotFoundException e) {
+            throw new SandboxException("nothing to download: " + directory + " does not exist in the container", e);
+        } catch (DockerException e) {
+            throw new SandboxException("download from the container failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+            } catch (NotFoundException e) {
+                // Already gone.
+            } catch (RuntimeException e) {
+                closed.set(false);
+                throw e;
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // The exec is abandoned anyway.
+        }
+    }
+
+    /** Collects stdout only (stderr is dropped). */
+    private record Collector(ByteArrayOutputStream out) implements OutputListener {
+        @Override
+        public void stdout(byte[] data, int offset, int length) {
+            out.write(data, offset, length);
+        }
+
+        @Override
+        public void stderr(byte[] data, int offset, int length) {
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.cct.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cct.catalog.Json;
+import dev.cct.run.OutputFormat;
+import dev.cct.ui.Ui;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Renders Claude Code's stream-json events as they come. Text mode: Claude's words on stdout, one readable line
+ * per tool call on stderr. stream-json mode: the raw NDJSON on stdout, untouched. json mode: nothing until the
+ * end. In every mode the final result event is kept.
+ */
+public final class StreamRenderer {
+    private final Ui ui;
+    private final OutputFormat format;
+    private final String workspace;
+    private RunOutcome outcome;
+    private int toolCalls;
+    private int toolErrors;
+    private boolean wroteText;
+
+    public StreamRenderer(Ui ui, OutputFormat format, String workspace) {
+        this.ui = ui;
+        this.format = format;
+        this.workspace = workspace.endsWith("/") ? workspace : workspace + "/";
+    }
+
+    /** One line of Claude's stdout. */
+    public synchronized void stdoutLine(String line) {
+        if (format == OutputFormat.STREAM_JSON) {
+            ui.out().println(line);
+            ui.out().flush();
+        }
+        if (line.isBlank()) {
+            return;
+        }
+        JsonNode event;
+        try {
+            event = Json.mapper().readTree(line);
+        } catch (IOException e) {
+            if (format == OutputFormat.TEXT) {
+                ui.debug(line);
+            }
+            return;
+        }
+        if (event == null) {
+            return;
+        }
+        if ("result".equals(event.path("type").asText())) {
+            outcome = RunOutcome.from(event);
+        }
+        if (format == OutputFormat.TEXT) {
+            render(event);
+        } else if ("assistant".equals(event.path("type").asText())) {
+            countTools(event);
+        }
+    }
+
+    /** One line of Claude's stderr: shown with --verbose, or always when it looks like an error. */
+    public synchronized void stderrLine(String line) {
+        if (line.isBlank()) {
+            return;
+        }
+        String lower = line.toLowerCase(Locale.ROOT);
+        if (ui.verbose() || lower.contains("error") || lower.contains("refused")) {
+            ui.err().println(ui.dim("claude: ") + line);
+            ui.err().flush();
+        }
+    }
+
+    public RunOutcome outcome() {
+        return outcome;
+    }
+
+    public int toolCalls() {
+        return toolCalls;
+    }
+
+    public int toolErrors() {
+        return toolErrors;
+    }
+
+    private void countTools(JsonNode event) {
+        for (JsonNode block : event.path("message").path("content")) {
+            if ("tool_use".equals(block.path("type").asText())) {
+                toolCalls++;
+            }
+        }
+    }
+
+    private void render(JsonNode event) {
+        switch (event.path("type").asText()) {
+            case "system" -> {
+                if ("init".equals(event.path("subtype").asText())) {
+                    ui.info(ui.dim("Claude Code " + event.path("claude_code_version").asText("") + " · model "
+                            + event.path("model").asText("default") + " · " + event.path("tools").size() + " tools"
+                            + agentCount(event)));
+                }
+            }
+            case "assistant" -> {
+                for (JsonNode block : event.path("message").path("content")) {
+                    switch (block.path("type").asText()) {
+                        case "text" -> text(block.path("text").asText());
+                        case "tool_use" -> {
+                            toolCalls++;
+                            tool(block.path("name").asText(), block.path("input"));
+                        }
+                        default -> { }
+                    }
+                }
+            }
+            case "user" -> {
+                for (JsonNode block : event.path("message").path("content")) {
+                    if ("tool_result".equals(block.path("type").asText()) && block.path("is_error").asBoolean(false)) {
+                        toolErrors++;
+                        ui.info("    " + ui.red("✗ " + firstLine(contentText(block.path("content")), 160)));
+                    }
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private static String agentCount(JsonNode init) {
+        int agents = init.path("agents").size();
+        return agents == 0 ? "" : " · " + agents + " agents";
+    }
+
+    private void text(String text) {
+        if (text.isBlank()) {
+            return;
+        }
+        if (wroteText) {
+            ui.out().println();
+        }
+        ui.out().println(text.strip());
+        ui.out().flush();
+        wroteText = true;
+    }
+
+    private void tool(String name, JsonNode input) {
+        ui.info("  " + ui.cyan("▸ " + describeTool(name, input)));
+    }
+
+    /** One readable line per tool call: file written, command run, search made. */
+    String describeTool(String name, JsonNode input) {
+        return switch (name) {
+            case "Write" -> "Write " + relative(input.path("file_path").asText()) + sizeOf(input.path("content"));
+            case "Edit", "MultiEdit" -> name + " " + relative(input.path("file_path").asText());
+            case "Read" -> "Read " + relative(input.path("file_path").asText());
+            case "NotebookEdit" -> "NotebookEdit " + relative(input.path("notebook_path").asText());
+            case "Bash" -> "Run " + firstLine(input.path("command").asText(), 120)
+                    + (input.hasNonNull("description") ? ui.dim("  # " + input.path("description").asText()) : "");
+            case "Grep" -> "Search '" + input.path("pattern").asText() + "'" + where(input.path("path").asText(""))
+                    + (input.hasNonNull("glob") ? " (" + input.path("glob").asText() + ")" : "");
+            case "Glob" -> "Find " + input.path("pattern").asText() + where(input.path("path").asText(""));
+            case "WebFetch" -> "Fetch " + input.path("url").asText();
+            case "WebSearch" -> "Web search '" + input.path("query").asText() + "'";
+            case "Task" -> "Agent " + input.path("subagent_type").asText("task") + ": " + firstLine(input.path("description").asText(), 100);
+            case "TodoWrite" -> "Plan (" + input.path("todos").size() + " items)";
+            default -> name + (input.isObject() && !input.isEmpty() ? " " + firstLine(input.toString(), 100) : "");
+        };
+    }
+
+    private String where(String path) {
+        return path.isEmpty() ? "" : " in " + relative(path);
+    }
+
+    private String relative(String path) {
+        if (path.startsWith(workspace)) {
+            return path.substring(workspace.length());
+        }
+        return path.equals(workspace.substring(0, workspace.length() - 1)) ? "." : path;
+    }
+
+    private static String sizeOf(JsonNode content) {
+        if (!content.isTextual()) {
+            return "";
+        }
+        long lines = content.asText().lines().count();
+        return " (" + lines + (lines == 1 ? " line)" : " lines)");
+    }
+
+    private static String contentText(JsonNode content) {
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode part : content) {
+            text.append(part.path("text").asText(""));
+        }
+        return text.toString();
+    }
+
+    private static String firstLine(String text, int max) {
+        String line = text.strip().lines().findFirst().orElse("");
+        return line.length() > max ? line.substring(0, max - 1) + "…" : line;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.cct.ui;
+
+import dev.cct.sandbox.Progress;
+
+/**
+ * Progress of slow steps. At a terminal: a spinner line redrawn in place. Elsewhere (pipes, CI): one line when a
+ * step starts and one when it ends, nothing animated.
+ */
+public final class ConsoleProgress implements Progress {
+    private static final String[] FRAMES = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
+    private final Ui ui;
+    private volatile String step;
+    private volatile String detail = "";
+    private Thread spinner;
+
+    public ConsoleProgress(Ui ui) {
+        this.ui = ui;
+    }
+
+    @Override
+    public synchronized void start(String step) {
+        stopSpinner();
+        this.step = step;
+        this.detail = "";
+        if (ui.quiet()) {
+            return;
+        }
+        if (!ui.interactive()) {
+            ui.info(step + "...");
+            return;
+        }
+        spinner = new Thread(this::spin, "cct-progress");
+        spinner.setDaemon(true);
+        spinner.start();
+    }
+
+    @Override
+    public void update(String detail) {
+        this.detail = detail;
+        if (!ui.interactive()) {
+            ui.debug("  " + detail);
+        }
+    }
+
+    @Override
+    public synchronized void done(String summary) {
+        stopSpinner();
+        step = null;
+        if (!ui.quiet()) {
+            ui.info(ui.green("✓ ") + summary);
+        }
+    }
+
+    /** Clears the spinner line before other output is printed. */
+    public synchronized void pause() {
+        stopSpinner();
+    }
+
+    private void spin() {
+        int frame = 0;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                String line = FRAMES[frame++ % FRAMES.length] + " " + step + (detail.isEmpty() ? "" : ui.dim("  " + detail));
+                synchronized (ui.err()) {
+                    ui.err().print("\r\u001b[2K" + line);
+                    ui.err().flush();
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            // Stopped.
+        } finally {
+            synchronized (ui.err()) {
+                ui.err().print("\r\u001b[2K");
+                ui.err().flush();
+            }
+        }
+    }
+
+    private void stopSpinner() {
+        if (spinner != null) {
+            spinner.interrupt();
+            try {
+                spinner.join(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            spinner = null;
+        }
+    }
+}

@@ -13,7 +13,11 @@ public class Providers {
         this.environment = environment;
     }
 
-    public SandboxProvider create(ProviderKind kind, Map<String, String> options) {
+    /**
+     * @param options provider flags by name (image, template, network, memory...), plus "timeout-seconds": the
+     *                run's --timeout, so that providers with their own lifetimes can cover it
+     */
+    public SandboxProvider create(ProviderKind kind, Map<String, String> options, Secrets secrets) {
         return switch (kind) {
             case DOCKER -> new DockerProvider(environment, options);
             case E2B, CLOUDFLARE -> throw new CctException(ExitCode.PROVIDER_FAILURE, "--sandbox " + kind.flag()

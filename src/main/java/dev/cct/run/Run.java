@@ -73,7 +73,9 @@ final class Run implements Pipeline {
         } catch (IllegalArgumentException e) {
             throw CctException.badInput("invalid --exclude: " + e.getMessage(), "use globs such as '*.log' or 'build/**'");
         }
-        SandboxProvider provider = providers.create(request.provider(), request.options());
+        Map<String, String> options = new LinkedHashMap<>(request.options());
+        options.put("timeout-seconds", Long.toString(request.timeout().toSeconds()));
+        SandboxProvider provider = providers.create(request.provider(), options, request.secrets());
         ConsoleProgress progress = new ConsoleProgress(ui);
         Signals.install(Thread.currentThread(), () -> ui.info("\ncct: stopping Claude and bringing back what exists"
                 + " (Ctrl-C again to destroy the sandbox at once)"));

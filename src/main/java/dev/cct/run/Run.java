@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,17 +101,21 @@ final class Run implements Pipeline {
             checkNotInterrupted();
 
             StreamRenderer renderer = new StreamRenderer(ui, request.outputFormat(), workspace);
-            ExecResult exec = runClaude(sandbox, request, workspace, renderer, deadline, ui);
-
-            progress.start("Bringing back files");
-            ExtractionReport report;
-            try (InputStream tar = sandbox.download(workspace, List.copyOf(includeAll ? Set.of() : Excludes.DEFAULT_EXCLUDED_FOLDERS))) {
-                report = SafeExtractor.extract(tar, output, skip);
+            ExecResult exec;
+            try {
+                exec = runClaude(sandbox, request, workspace, renderer, deadline, ui);
+            } catch (SandboxException lost) {
+                // The sandbox failed mid-run (expired, killed): still try to bring back what exists, then report.
+                ui.warn(lost.getMessage() + "; trying to bring back what exists");
+                try {
+                    ExtractionReport partial = bringBack(sandbox, workspace, output, skip, includeAll, progress, ui);
+                    ui.info("Brought back " + partial.files() + " file(s) before the sandbox was lost");
+                } catch (SandboxException | IOException unreachable) {
+                    ui.warn("nothing could be brought back: " + unreachable.getMessage());
+                }
+                throw lost;
             }
-            progress.done("Brought back " + report.files() + " file(s), " + humanBytes(report.bytes()) + " to " + display(output));
-            for (String refused : report.refused()) {
-                ui.warn("refused unsafe archive entry " + refused);
-            }
+            ExtractionReport report = bringBack(sandbox, workspace, output, skip, includeAll, progress, ui);
             destroy(sandbox, ui);
             sandbox = null;
             return finish(request, ui, exec, report, output, started, shortId(exec.sandboxId));
@@ -134,6 +137,40 @@ final class Run implements Pipeline {
                     Files.deleteIfExists(uploadArchive);
                 } catch (IOException ignored) {
                     // A temp file; the OS cleans it eventually.
+                }
+            }
+        }
+    }
+
+    /** One download, extracted safely; an output folder that would stay empty is not left behind. */
+    private ExtractionReport bringBack(Sandbox sandbox, String workspace, Path output, Predicate<String> skip,
+                                       boolean includeAll, ConsoleProgress progress, Ui ui)
+            throws SandboxException, IOException {
+        progress.start("Bringing back files");
+        boolean existed = Files.exists(output);
+        ExtractionReport report;
+        try (InputStream tar = sandbox.download(workspace, List.copyOf(includeAll ? Set.of() : Excludes.DEFAULT_EXCLUDED_FOLDERS))) {
+            report = SafeExtractor.extract(tar, output, skip);
+        }
+        if (!existed && report.files() == 0 && report.symlinks() == 0) {
+            deleteEmptyFolders(output);
+        }
+        progress.done("Brought back " + report.files() + " file(s), " + humanBytes(report.bytes()) + " to " + display(output));
+        for (String refused : report.refused()) {
+            ui.warn("refused unsafe archive entry " + refused);
+        }
+        return report;
+    }
+
+    private static void deleteEmptyFolders(Path root) throws IOException {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    try (var children = Files.list(p)) {
+                        if (children.findAny().isEmpty()) {
+                            Files.delete(p);
+                        }
+                    }
                 }
             }
         }
@@ -346,9 +383,5 @@ final class Run implements Pipeline {
 
     private static String firstLine(String text) {
         return text == null ? "" : text.strip().lines().findFirst().orElse("");
-    }
-
-    static Set<String> asSet(List<String> list) {
-        return new LinkedHashSet<>(list);
     }
 }

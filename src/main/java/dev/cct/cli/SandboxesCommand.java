@@ -1,0 +1,111 @@
+package dev.cct.cli;
+
+import dev.cct.run.CctException;
+import dev.cct.run.ExitCode;
+import dev.cct.run.Providers;
+import dev.cct.run.Secrets;
+import dev.cct.sandbox.ProviderKind;
+import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.SandboxProvider;
+import dev.cct.ui.Ui;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code cct sandboxes list|clean}: the sandboxes cct created, on every provider that is configured. */
+@Command(name = "sandboxes", description = "List or remove the sandboxes cct created.")
+public final class SandboxesCommand {
+    private final Context context;
+
+    public SandboxesCommand(Context context) {
+        this.context = context;
+    }
+
+    private record Found(ProviderKind kind, SandboxProvider provider, SandboxProvider.SandboxInfo info) {
+    }
+
+    @Command(name = "list", description = "List cct's sandboxes: provider, id, state, owner process.")
+    int list(@Mixin DisplayOptions display,
+             @Option(names = "--sandbox", paramLabel = "PROVIDER", description = "Only this provider.") String only) {
+        Ui ui = context.ui(display);
+        List<Found> found = collect(ui, only);
+        if (found.isEmpty()) {
+            ui.info("No sandboxes created by cct.");
+            return ExitCode.OK;
+        }
+        ui.out().printf("%-11s %-14s %-10s %-26s %s%n", "PROVIDER", "ID", "STATE", "CREATED", "OWNER");
+        for (Found f : found) {
+            var labels = f.info().labels();
+            String owner = labels.host() + " pid " + labels.pid() + (labels.ownerIsGone() ? " (gone)" : "");
+            ui.out().printf("%-11s %-14s %-10s %-26s %s%n", f.kind().flag(), shortId(f.info().id()), f.info().status(),
+                    f.info().created(), owner);
+        }
+        ui.out().flush();
+        return ExitCode.OK;
+    }
+
+    @Command(name = "clean", description = "Remove cct's sandboxes whose cct process is gone (with --all: every one).")
+    int clean(@Mixin DisplayOptions display,
+              @Option(names = "--sandbox", paramLabel = "PROVIDER", description = "Only this provider.") String only,
+              @Option(names = "--all", description = "Also remove sandboxes of cct runs still in progress.") boolean all) {
+        Ui ui = context.ui(display);
+        int removed = 0;
+        int failed = 0;
+        for (Found f : collect(ui, only)) {
+            if (!all && !f.info().labels().ownerIsGone()) {
+                ui.info("kept " + f.kind().flag() + " " + shortId(f.info().id()) + " (its cct run is still going; use --all)");
+                continue;
+            }
+            try {
+                f.provider().remove(f.info().id());
+                ui.out().println("removed " + f.kind().flag() + " " + shortId(f.info().id()));
+                removed++;
+            } catch (SandboxException e) {
+                ui.warn("could not remove " + f.info().id() + ": " + e.getMessage());
+                failed++;
+            }
+        }
+        ui.info(removed + " sandbox(es) removed.");
+        ui.out().flush();
+        return failed == 0 ? ExitCode.OK : ExitCode.PROVIDER_FAILURE;
+    }
+
+    /** Every configured provider is asked; one that cannot be reached is reported, not fatal. */
+    private List<Found> collect(Ui ui, String only) {
+        Secrets secrets = context.loadSecrets();
+        List<ProviderKind> kinds = new ArrayList<>();
+        if (only != null) {
+            kinds.add(ProviderKind.parse(only).orElseThrow(() -> CctException.badInput("unknown --sandbox '" + only + "'",
+                    "use one of: " + ProviderKind.choices())));
+        } else {
+            for (ProviderKind kind : ProviderKind.values()) {
+                if (kind.requiredVariables().stream().allMatch(secrets::has)) {
+                    kinds.add(kind);
+                }
+            }
+        }
+        List<Found> found = new ArrayList<>();
+        Providers providers = new Providers(context.environment);
+        for (ProviderKind kind : kinds) {
+            try {
+                SandboxProvider provider = providers.create(kind, Map.of(), secrets);
+                for (SandboxProvider.SandboxInfo info : provider.list()) {
+                    found.add(new Found(kind, provider, info));
+                }
+            } catch (SandboxException | CctException e) {
+                if (only != null) {
+                    throw e instanceof CctException c ? c : CctException.provider(kind.flag() + ": " + e.getMessage(), e);
+                }
+                ui.warn(kind.flag() + ": " + e.getMessage());
+            }
+        }
+        return found;
+    }
+
+    private static String shortId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.cct.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cct.catalog.BundledCatalog;
+import dev.cct.catalog.Catalog;
+import dev.cct.catalog.ComponentType;
+import dev.cct.catalog.Renderer;
+import dev.cct.sandbox.ProviderKind;
+import dev.cct.sandbox.Progress;
+import dev.cct.sandbox.Sandbox;
+import dev.cct.sandbox.SandboxLabels;
+import dev.cct.sandbox.SandboxProvider;
+import dev.cct.testing.LocalSandbox;
+import dev.cct.ui.Ui;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The orchestrator against a sandbox that is a local folder, with a stand-in claude that runs its prompt as a
+ * shell script: fast checks of exit codes, result handling, excludes and uploads without Docker.
+ */
+class RunTest {
+    private static final String KEY = "sk-ant-run-test-secret";
+
+    @TempDir
+    Path dir;
+    private final List<LocalSandbox> created = new ArrayList<>();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void folders() throws Exception {
+        Files.createDirectories(dir.resolve("cwd"));
+    }
+
+    private Run run() {
+        Environment environment = new Environment(Map.of(), dir.resolve("cwd"), new ByteArrayInputStream(new byte[0]));
+        Providers providers = new Providers(environment) {
+            @Override
+            public SandboxProvider create(ProviderKind kind, Map<String, String> options, Secrets secrets) {
+                return new SandboxProvider() {
+                    @Override
+                    public void prepare(Progress progress) {
+                    }
+
+                    @Override
+                    public Sandbox create(SandboxLabels labels, Progress progress) {
+                        LocalSandbox sandbox = new LocalSandbox(dir.resolve("sandbox" + created.size()));
+                        try {
+                            Path claude = sandbox.bin().resolve("claude");
+                            // Stand-in for Claude Code: runs the prompt (its stdin) as a shell script.
+                            Files.writeString(claude, "#!/bin/sh\nexec sh -s\n");
+                            Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwxr-xr-x"));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        created.add(sandbox);
+                        return sandbox;
+                    }
+
+                    @Override
+                    public List<SandboxInfo> list() {
+                        return List.of();
+                    }
+
+                    @Override
+                    public void remove(String id) {
+                    }
+                };
+            }
+        };
+        return new Run(environment, providers);
+    }
+
+    private RunRequest request(String script, OutputFormat format, Duration timeout, List<Path> uploads) {
+        Catalog catalog = new Catalog(BundledCatalog.load(), null, new Environment(Map.of(), dir, new ByteArrayInputStream(new byte[0])));
+        Renderer.Rendered components = Renderer.render(List.of(catalog.resolve(ComponentType.AGENT, "security-auditor"),
+                catalog.resolve(ComponentType.MCP, "postgresql")));
+        return new RunRequest(ProviderKind.DOCKER, components, script, "--prompt", timeout, dir.resolve("out"), Map.of("GREETING", "hi"),
+                Secrets.of(Map.of(Secrets.ANTHROPIC_API_KEY, KEY)), null, null, format, uploads, Map.of());
+    }
+
+    private Ui ui() {
+        return new Ui(new PrintWriter(out, true), new PrintWriter(err, true), false, false, false, false);
+    }
+
+    private static String result(boolean isError, String text) {
+        return "echo '{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":" + isError + ",\"num_turns\":2,"
+                + "\"total_cost_usd\":0.01,\"duration_ms\":5,\"result\":\"" + text + "\"}'\n";
+    }
+
+    @Test
+    void successBringsBackResultsButNotComponentsOrDependencyCaches() throws Exception {
+        String script = "echo '{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"Working on it\"},"
+                + "{\"type\":\"tool_use\",\"name\":\"Write\",\"input\":{\"file_path\":\"'\"$PWD\"'/app.py\",\"content\":\"x\"}}]}}'\n"
+                + "printf 'print(1)\\n' > app.py\nmkdir -p node_modules/x .hidden && echo dep > node_modules/x/i.js && echo h > .hidden/h\n"
+                + "test -f .claude/agents/security-auditor.md && test -f .mcp.json || exit 9\n"
+                + "[ \"$GREETING\" = hi ] && [ \"$ANTHROPIC_API_KEY\" = " + KEY + " ] || exit 8\n"
+                + result(false, "all good");
+        int code = run().run(request(script, OutputFormat.TEXT, Duration.ofMinutes(1), List.of()), ui(), List.of(), false);
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(Files.readString(dir.resolve("out/app.py"))).isEqualTo("print(1)\n");
+        assertThat(dir.resolve("out/.hidden/h")).exists();
+        assertThat(dir.resolve("out/node_modules")).doesNotExist();
+        assertThat(dir.resolve("out/.claude/agents/security-auditor.md")).doesNotExist();
+        assertThat(out.toString()).contains("Working on it");
+        assertThat(err.toString()).contains("▸ Write app.py", "Done", "2 turns").doesNotContain(KEY);
+        assertThat(created).allMatch(LocalSandbox::isClosed);
+    }
+
+    @Test
+    void claudesErrorResultIsExitOne() {
+        int code = run().run(request(result(true, "API Error: 529"), OutputFormat.TEXT, Duration.ofMinutes(1), List.of()), ui(), List.of(), false);
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("Claude reported an error: API Error: 529");
+        assertThat(created).allMatch(LocalSandbox::isClosed);
+    }
+
+    @Test
+    void noResultEventIsExitOne() {
+        int code = run().run(request("echo broken >&2; exit 3\n", OutputFormat.TEXT, Duration.ofMinutes(1), List.of()), ui(), List.of(), false);
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("exited with code 3 without a result");
+    }
+
+    @Test
+    void deniedToolsThatWroteNothingAreNotASuccess() {
+        String script = "echo '{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"num_turns\":1,\"result\":\"I could not\","
+                + "\"permission_denials\":[{\"tool_name\":\"Write\"}]}'\n";
+        int code = run().run(request(script, OutputFormat.JSON, Duration.ofMinutes(1), List.of()), ui(), List.of(), false);
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString()).contains("\"status\":\"denied\"", "\"exitCode\":1");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void timeoutStopsClaudeAndKeepsWhatExists() {
+        String script = "echo early > early.txt\nsleep 30\necho late > late.txt\n" + result(false, "late");
+        long start = System.nanoTime();
+        int code = run().run(request(script, OutputFormat.TEXT, Duration.ofSeconds(2), List.of()), ui(), List.of(), false);
+        assertThat(code).isEqualTo(124);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        assertThat(dir.resolve("out/early.txt")).exists();
+        assertThat(dir.resolve("out/late.txt")).doesNotExist();
+        assertThat(created).allMatch(LocalSandbox::isClosed);
+    }
+
+    @Test
+    void uploadsShipTheProjectWithoutEnvFilesAndMergeItsSettings() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.writeString(project.resolve("main.py"), "print('mine')\n");
+        Files.writeString(project.resolve(".env"), "ANTHROPIC_API_KEY=" + KEY + "\n");
+        Files.writeString(project.resolve(".mcp.json"), "{\"mcpServers\":{\"mine\":{\"command\":\"x\"}}}");
+        String script = "test -f main.py || exit 7\ntest -f .env && exit 6\ngrep -q mine .mcp.json && grep -q postgresql .mcp.json || exit 5\n"
+                + "echo reviewed >> main.py\n" + result(false, "ok");
+        int code = run().run(request(script, OutputFormat.TEXT, Duration.ofMinutes(1), List.of(project)), ui(), List.of("*.log"), false);
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(Files.readString(dir.resolve("out/main.py"))).isEqualTo("print('mine')\nreviewed\n");
+        assertThat(dir.resolve("out/.env")).doesNotExist();
+    }
+
+    @Test
+    void anInvalidExcludeIsBadInputBeforeAnySandboxExists() {
+        assertThatThrownBy(() -> run().run(request("true", OutputFormat.TEXT, Duration.ofMinutes(1), List.of()), ui(), List.of("!negated"), false))
+                .isInstanceOf(CctException.class).hasMessageContaining("--exclude");
+        assertThat(created).isEmpty();
+    }
+}

@@ -11,6 +11,7 @@ public final class ConsoleProgress implements Progress {
     private final Ui ui;
     private volatile String step;
     private volatile String detail = "";
+    private long startedAt;
     private Thread spinner;
 
     public ConsoleProgress(Ui ui) {
@@ -22,6 +23,7 @@ public final class ConsoleProgress implements Progress {
         stopSpinner();
         this.step = step;
         this.detail = "";
+        this.startedAt = System.nanoTime();
         if (ui.quiet()) {
             return;
         }
@@ -45,9 +47,11 @@ public final class ConsoleProgress implements Progress {
     @Override
     public synchronized void done(String summary) {
         stopSpinner();
+        long took = (System.nanoTime() - startedAt) / 1_000_000;
+        boolean timed = step != null;
         step = null;
         if (!ui.quiet()) {
-            ui.info(ui.green("✓ ") + summary);
+            ui.info(ui.green("✓ ") + summary + (timed ? ui.dim(String.format(java.util.Locale.ROOT, " (%.1fs)", took / 1000.0)) : ""));
         }
     }
 

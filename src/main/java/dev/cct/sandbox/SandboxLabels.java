@@ -54,7 +54,7 @@ public record SandboxLabels(String session, String host, long pid, long processS
         return process.info().startInstant().map(Instant::toEpochMilli).orElse(0L) / 1000;
     }
 
-    static String hostName() {
+    public static String hostName() {
         String name = System.getenv("HOSTNAME");
         if (name == null || name.isBlank()) {
             try {

@@ -3,7 +3,9 @@ package dev.cct.catalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,13 +32,36 @@ public final class BundledCatalog implements CatalogSource {
     /** Reads the catalog packaged with this program. */
     public static BundledCatalog load() {
         try {
-            Path location = Path.of(BundledCatalog.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path location = codeLocation();
             return new BundledCatalog(Files.isDirectory(location) ? readTree(location.resolve(ROOT)) : readJar(location));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the bundled catalog", e);
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The jar (or classes folder) this class came from, found through its own resource URL: classes loaded from a
+     * class-data archive or AOT cache may carry no code source location, so the protection domain cannot be trusted.
+     */
+    static Path codeLocation() throws URISyntaxException {
+        String self = BundledCatalog.class.getSimpleName() + ".class";
+        URL url = BundledCatalog.class.getResource(self);
+        if (url == null) {
+            throw new IllegalStateException("cannot find cct's own classes");
+        }
+        String text = url.toString();
+        if (text.startsWith("jar:")) {
+            return Path.of(new URI(text.substring("jar:".length(), text.indexOf("!/"))));
+        }
+        Path classFile = Path.of(url.toURI());
+        int depth = BundledCatalog.class.getName().split("\\.").length;
+        Path root = classFile;
+        for (int i = 0; i < depth; i++) {
+            root = root.getParent();
+        }
+        return root;
     }
 
     /** A catalog read from a folder with the same layout (tests, and users who keep their own). */

@@ -9,6 +9,10 @@ public interface Progress {
 
     void done(String summary);
 
+    /** Something the user should know that is not a step: a stream re-attached, output that could not be recovered. */
+    default void notice(String message) {
+    }
+
     Progress NONE = new Progress() {
         @Override
         public void start(String step) {

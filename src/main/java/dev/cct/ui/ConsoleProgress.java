@@ -55,6 +55,18 @@ public final class ConsoleProgress implements Progress {
         }
     }
 
+    @Override
+    public synchronized void notice(String message) {
+        boolean spinning = spinner != null;
+        stopSpinner();
+        ui.warn(message);
+        if (spinning && step != null && ui.interactive() && !ui.quiet()) {
+            spinner = new Thread(this::spin, "cct-progress");
+            spinner.setDaemon(true);
+            spinner.start();
+        }
+    }
+
     /** Clears the spinner line before other output is printed. */
     public synchronized void pause() {
         stopSpinner();

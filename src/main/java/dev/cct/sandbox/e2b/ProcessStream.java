@@ -41,6 +41,7 @@ final class ProcessStream implements AutoCloseable {
     private final Call call;
     private final TrackedBody body;
     private volatile boolean closed;
+    private Item peeked;
 
     private ProcessStream(OkHttpClient client, Request request) {
         this.body = new TrackedBody(request.body());
@@ -56,7 +57,25 @@ final class ProcessStream implements AutoCloseable {
 
     /** Waits for the next item. */
     Item next() throws InterruptedException {
-        return queue.take();
+        Item item = peek();
+        peeked = null;
+        return item;
+    }
+
+    /** Waits for the next item without taking it (one reader only: the thread that follows the stream). */
+    Item peek() throws InterruptedException {
+        if (peeked == null) {
+            peeked = queue.take();
+        }
+        return peeked;
+    }
+
+    /** Waits at most {@code wait} for the next item; null when none came in time. */
+    Item poll(java.time.Duration wait) throws InterruptedException {
+        if (peeked != null) {
+            return next();
+        }
+        return queue.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Stops reading and releases the connection. Does not stop the process: envd keeps it running. */

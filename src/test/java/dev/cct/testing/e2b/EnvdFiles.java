@@ -121,7 +121,7 @@ final class EnvdFiles {
             }
             MultipartReader parts = new MultipartReader(body, boundary);
             Map<String, String> headers;
-            while ((headers = parts.nextPart()) != null) {
+            while ((headers = nextPart(parts)) != null) {
                 String disposition = headers.getOrDefault("content-disposition", "");
                 if (!"file".equals(param(disposition, "name"))) {
                     continue;
@@ -148,6 +148,14 @@ final class EnvdFiles {
         }
         exchange.send(200, Map.of("Content-Type", "application/json"),
                 FakeJson.write(written).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, String> nextPart(MultipartReader parts) throws IOException, FileError {
+        try {
+            return parts.nextPart();
+        } catch (MultipartReader.MalformedException e) {
+            throw new FileError(400, e.getMessage());
+        }
     }
 
     private static OutputStream create(Path file) throws IOException, FileError {

@@ -14,6 +14,13 @@ import java.util.Map;
  */
 final class MultipartReader {
 
+    /** The body is not well-formed multipart (as opposed to the connection failing). */
+    static final class MalformedException extends IOException {
+        MalformedException(String message) {
+            super(message);
+        }
+    }
+
     private final InputStream in;
     private final byte[] delimiter;
     private final byte[] buf = new byte[64 * 1024];
@@ -21,6 +28,8 @@ final class MultipartReader {
     private int end;
     private boolean eof;
     private boolean finished;
+    /** True while content remains before the next delimiter; the preamble counts as such. */
+    private boolean inPart = true;
 
     MultipartReader(InputStream in, String boundary) {
         this.in = in;
@@ -51,14 +60,17 @@ final class MultipartReader {
         if (finished) {
             return null;
         }
-        copyPart(OutputStream.nullOutputStream());
+        if (inPart) {
+            copyPart(OutputStream.nullOutputStream());
+        }
         if (!fill(2)) {
-            throw new IOException("multipart body ends after a boundary");
+            throw new MalformedException("multipart body ends after a boundary");
         }
         if (buf[start] == '-' && buf[start + 1] == '-') {
             finished = true;
             return null;
         }
+        readLine(); // the end of the boundary line
         Map<String, String> headers = new LinkedHashMap<>();
         String line;
         while (!(line = readLine()).isEmpty()) {
@@ -67,16 +79,18 @@ final class MultipartReader {
                 headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
             }
         }
+        inPart = true;
         return headers;
     }
 
     /** Copies the rest of the current part's content up to the next delimiter, which is consumed. */
     void copyPart(OutputStream out) throws IOException {
-        while (true) {
+        while (inPart) {
             int at = indexOfDelimiter();
             if (at >= 0) {
                 out.write(buf, start, at - start);
                 start = at + delimiter.length;
+                inPart = false;
                 return;
             }
             // Keep a tail that could be the beginning of the delimiter.
@@ -84,7 +98,7 @@ final class MultipartReader {
             out.write(buf, start, safe - start);
             start = safe;
             if (!fill(end - start + 1)) {
-                throw new IOException("multipart body ends without its closing boundary");
+                throw new MalformedException("multipart body ends without its closing boundary");
             }
         }
     }
@@ -107,7 +121,7 @@ final class MultipartReader {
         StringBuilder line = new StringBuilder();
         while (true) {
             if (!fill(1)) {
-                throw new IOException("multipart body ends inside part headers");
+                throw new MalformedException("multipart body ends inside part headers");
             }
             char c = (char) (buf[start++] & 0xff);
             if (c == '\n') {

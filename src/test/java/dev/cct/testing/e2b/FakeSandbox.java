@@ -1,0 +1,207 @@
+package dev.cct.testing.e2b;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** One sandbox of the fake: its REST state, its folder and its running processes. */
+final class FakeSandbox {
+
+    /** {@code /home/<name>} at a path boundary, not already part of a longer path. */
+    private static final Pattern HOME_IN_TEXT =
+            Pattern.compile("(?<![A-Za-z0-9_.~/-])/home/([A-Za-z0-9_][A-Za-z0-9_.-]*)(?=/|$|[^A-Za-z0-9_.-])");
+
+    /** The PATH a login shell gets from Debian's /etc/profile; templates put their tools before it. */
+    static final String BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    final String id;
+    final String templateId;
+    final String accessToken;
+    final Map<String, String> metadata;
+    final Map<String, String> envVars;
+    final Boolean allowInternetAccess;
+    final Instant startedAt;
+    final Path dir;
+    private final List<Path> pathPrefix;
+    volatile Instant endAt;
+    private volatile boolean gone;
+    private final Map<Integer, FakeProcess> processes = new ConcurrentHashMap<>();
+
+    FakeSandbox(String id, String templateId, String accessToken, Map<String, String> metadata,
+                Map<String, String> envVars, Boolean allowInternetAccess, Instant endAt, Path dir, List<Path> pathPrefix)
+            throws IOException {
+        this.id = id;
+        this.templateId = templateId;
+        this.accessToken = accessToken;
+        this.metadata = Map.copyOf(metadata);
+        this.envVars = Map.copyOf(envVars);
+        this.allowInternetAccess = allowInternetAccess;
+        this.startedAt = Instant.now();
+        this.endAt = endAt;
+        this.dir = dir;
+        this.pathPrefix = List.copyOf(pathPrefix);
+        Files.createDirectories(dir.resolve("tmp"));
+        for (String user : List.of("user", "root")) {
+            writeProfile(home(user));
+        }
+    }
+
+    /**
+     * A template image puts its tools on PATH for login shells. {@code /bin/bash -l} sources the
+     * host's /etc/profile, which resets PATH, and then {@code ~/.profile}; so the template's
+     * directories go there, as they would in the image.
+     */
+    private void writeProfile(Path home) throws IOException {
+        if (pathPrefix.isEmpty()) {
+            return;
+        }
+        StringBuilder dirs = new StringBuilder();
+        for (Path d : pathPrefix) {
+            dirs.append('\'').append(d.toAbsolutePath().toString().replace("'", "'\\''")).append("':");
+        }
+        Files.writeString(home.resolve(".profile"),
+                "# written by the fake E2B for template " + templateId + "\nexport PATH=" + dirs + "\"$PATH\"\n");
+    }
+
+    /** PATH in a process's environment: the template's directories, then the base PATH. */
+    String path() {
+        StringBuilder p = new StringBuilder();
+        pathPrefix.forEach(d -> p.append(d.toAbsolutePath()).append(':'));
+        return p.append(BASE_PATH).toString();
+    }
+
+    boolean alive(Instant now) {
+        return !gone && now.isBefore(endAt);
+    }
+
+    boolean gone() {
+        return gone;
+    }
+
+    /** Marks the sandbox dead and kills its processes; attached streams are dropped (TCP close). */
+    void terminate() {
+        gone = true;
+        for (FakeProcess p : running()) {
+            p.killForSandboxEnd();
+        }
+    }
+
+    /** The sandbox path of a user's home: {@code /root} for root, else {@code /home/<user>}. */
+    static String virtualHome(String user) {
+        return "root".equals(user) ? "/root" : "/home/" + user;
+    }
+
+    /** The host folder playing the user's home, created on demand. */
+    Path home(String user) {
+        Path home = dir.resolve(virtualHome(user).substring(1));
+        try {
+            Files.createDirectories(home);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return home;
+    }
+
+    /**
+     * Maps a path as a client sends it to the host: empty = home, relative = under home, inside
+     * the sandbox folder = itself, any other absolute path = under the sandbox folder (which plays
+     * the filesystem root, so {@code /home/user/x} lands in {@code <dir>/home/user/x}).
+     */
+    Path resolve(String path, String user) {
+        if (path == null || path.isEmpty()) {
+            return home(user);
+        }
+        if (path.equals("~") || path.startsWith("~/")) {
+            return home(user).resolve(path.length() > 2 ? path.substring(2) : "").normalize();
+        }
+        if (!path.startsWith("/")) {
+            return home(user).resolve(path).normalize();
+        }
+        Path p = Path.of(path).normalize();
+        if (p.startsWith(dir)) {
+            return p;
+        }
+        Path inside = dir.resolve(p.toString().substring(1)).normalize();
+        if (!inside.startsWith(dir)) {
+            throw new IllegalArgumentException("path escapes the sandbox: " + path);
+        }
+        return inside;
+    }
+
+    /** Rewrites {@code /home/<name>} in command text to the sandbox's real home folder. */
+    String rewriteHomes(String text) {
+        if (text == null || !text.contains("/home/")) {
+            return text;
+        }
+        Matcher m = HOME_IN_TEXT.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            Path home = dir.resolve("home").resolve(m.group(1));
+            try {
+                Files.createDirectories(home);
+            } catch (IOException ignored) {
+                // best effort
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(home.toString()));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    void deleteFolder() {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    p.toFile().setWritable(true);
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    void register(FakeProcess p) {
+        processes.put(p.pid, p);
+    }
+
+    /** A process that is still running; exited ones are forgotten here, as envd forgets them. */
+    FakeProcess process(int pid) {
+        FakeProcess p = processes.get(pid);
+        if (p != null && p.hasExited()) {
+            processes.remove(pid, p);
+            return null;
+        }
+        return p;
+    }
+
+    FakeProcess processByTag(String tag) {
+        return running().stream().filter(p -> tag.equals(p.tag)).findFirst().orElse(null);
+    }
+
+    List<FakeProcess> running() {
+        processes.values().removeIf(FakeProcess::hasExited);
+        return new ArrayList<>(processes.values());
+    }
+
+    /** The sandbox path of a host path inside the sandbox folder, as clients expect to see it. */
+    String virtualPath(Path host) {
+        Path rel = dir.relativize(host.toAbsolutePath().normalize());
+        return "/" + rel;
+    }
+}

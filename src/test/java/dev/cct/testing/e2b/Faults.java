@@ -1,0 +1,81 @@
+package dev.cct.testing.e2b;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Fault injection for {@link FakeE2b}. Thread-safe; every fault is counted and consumed by the
+ * requests it hits. REST faults hit control-plane calls only (never envd).
+ */
+public final class Faults {
+
+    private final FakeE2b fake;
+    private int rateLimited;
+    private int retryAfterSeconds;
+    private int unavailable;
+    private int cutAfterFrames = -1;
+
+    Faults(FakeE2b fake) {
+        this.fake = fake;
+    }
+
+    /**
+     * The next {@code count} REST calls answer 429 {@code {"code":429,"message":...}} with
+     * {@code Retry-After: retryAfterSeconds} (header omitted when negative).
+     */
+    public synchronized Faults rateLimitNext(int count, int retryAfterSeconds) {
+        this.rateLimited = count;
+        this.retryAfterSeconds = retryAfterSeconds;
+        return this;
+    }
+
+    /** The next {@code count} REST calls answer 503 {@code {"code":503,"message":...}}. */
+    public synchronized Faults serviceUnavailableNext(int count) {
+        this.unavailable = count;
+        return this;
+    }
+
+    /**
+     * The next {@code process.Process/Start} stream is closed abruptly (TCP close, no
+     * end-of-stream) after {@code frames} frames (the {@code start} frame counts). The process
+     * keeps running and can be re-attached with {@code Connect}.
+     */
+    public synchronized Faults cutStreamAfterFrames(int frames) {
+        this.cutAfterFrames = frames;
+        return this;
+    }
+
+    /** Forces the sandbox's {@code endAt} to now + {@code in}; it then expires like any other. */
+    public Faults expireSandboxIn(String sandboxId, Duration in) {
+        fake.forceEndAt(Objects.requireNonNull(sandboxId), Objects.requireNonNull(in));
+        return this;
+    }
+
+    /** Clears every pending fault. */
+    public synchronized Faults reset() {
+        rateLimited = 0;
+        unavailable = 0;
+        cutAfterFrames = -1;
+        return this;
+    }
+
+    /** A REST fault to apply now, consumed: {@code [status, retryAfter]}, or null. */
+    synchronized int[] takeRestFault() {
+        if (rateLimited > 0) {
+            rateLimited--;
+            return new int[] {429, retryAfterSeconds};
+        }
+        if (unavailable > 0) {
+            unavailable--;
+            return new int[] {503, -1};
+        }
+        return null;
+    }
+
+    /** Frames after which this Start stream is cut, consumed; -1 for none. */
+    synchronized int takeCut() {
+        int n = cutAfterFrames;
+        cutAfterFrames = -1;
+        return n;
+    }
+}

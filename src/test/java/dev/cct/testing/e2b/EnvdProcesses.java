@@ -86,7 +86,7 @@ final class EnvdProcesses {
         // proto3 `optional bool stdin`: absent means true, and then stdin stays open until CloseStdin.
         boolean keepStdin = !message.has("stdin") || message.get("stdin").asBoolean();
         long deadline = deadline(request);
-        int cutAfter = faults.takeCut();
+        int cutAfter = faults.takeCut(String.join(" ", command));
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         FakeProcess process;
         try {

@@ -14,6 +14,7 @@ public final class Faults {
     private int retryAfterSeconds;
     private int unavailable;
     private int cutAfterFrames = -1;
+    private String cutOnlyIfCommandHas;
 
     Faults(FakeE2b fake) {
         this.fake = fake;
@@ -41,7 +42,16 @@ public final class Faults {
      * keeps running and can be re-attached with {@code Connect}.
      */
     public synchronized Faults cutStreamAfterFrames(int frames) {
+        return cutStreamAfterFrames(frames, null);
+    }
+
+    /**
+     * Like {@link #cutStreamAfterFrames(int)}, for the next Start whose command line (cmd and args joined by
+     * spaces) contains {@code text}; other Starts pass untouched. Lets a test cut one particular command of a run.
+     */
+    public synchronized Faults cutStreamAfterFrames(int frames, String text) {
         this.cutAfterFrames = frames;
+        this.cutOnlyIfCommandHas = text;
         return this;
     }
 
@@ -56,6 +66,7 @@ public final class Faults {
         rateLimited = 0;
         unavailable = 0;
         cutAfterFrames = -1;
+        cutOnlyIfCommandHas = null;
         return this;
     }
 
@@ -73,9 +84,13 @@ public final class Faults {
     }
 
     /** Frames after which this Start stream is cut, consumed; -1 for none. */
-    synchronized int takeCut() {
+    synchronized int takeCut(String commandLine) {
+        if (cutOnlyIfCommandHas != null && !commandLine.contains(cutOnlyIfCommandHas)) {
+            return -1;
+        }
         int n = cutAfterFrames;
         cutAfterFrames = -1;
+        cutOnlyIfCommandHas = null;
         return n;
     }
 }

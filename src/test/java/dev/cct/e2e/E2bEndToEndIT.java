@@ -1,0 +1,213 @@
+package dev.cct.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cct.testing.ClaudeCli;
+import dev.cct.testing.FakeAnthropic;
+import dev.cct.testing.Scenario;
+import dev.cct.testing.Turn;
+import dev.cct.testing.e2b.FakeE2b;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built cct program with {@code --sandbox e2b} against the fake E2B on 127.0.0.1, which runs each process for
+ * real: the real Claude Code CLI in the sandbox's folder, talking to a scripted fake model.
+ */
+class E2bEndToEndIT {
+    private static final Duration LIMIT = Duration.ofMinutes(4);
+    private static final String E2B_KEY = "e2b_e2e_secret_0002";
+    private static final String ANTHROPIC_KEY = "sk-ant-e2e-secret-0003";
+
+    @TempDir
+    Path dir;
+    @TempDir
+    Path sandboxes;
+    private FakeE2b e2b;
+
+    @BeforeEach
+    void fake() throws Exception {
+        Path claude = ClaudeCli.locateOrSkip();
+        e2b = FakeE2b.start(sandboxes, E2B_KEY).withPath(List.of(claude.toAbsolutePath().getParent()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        e2b.close();
+    }
+
+    private CctProcess cct(FakeAnthropic model) {
+        return new CctProcess(dir).env("E2B_API_KEY", E2B_KEY).env("E2B_API_URL", e2b.apiUrl())
+                .env("E2B_SANDBOX_URL", e2b.sandboxUrl())
+                .env("ANTHROPIC_API_KEY", ANTHROPIC_KEY).env("ANTHROPIC_BASE_URL", model.baseUrl());
+    }
+
+    private static String[] args(String... extra) {
+        return Stream.concat(Stream.of("--sandbox", "e2b", "--env", "CLAUDE_CODE_MAX_RETRIES=0"), Stream.of(extra))
+                .toArray(String[]::new);
+    }
+
+    private long requests(String prefix) {
+        return e2b.requests().stream().filter(line -> line.startsWith(prefix)).count();
+    }
+
+    @Test
+    void filesOfEveryKindComeBackByteIdenticalInOneTransferEachWay() throws Exception {
+        Scenario scenario = Scenario.filesOfEveryKind();
+        try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
+            CctProcess.Result result = cct(model).run(LIMIT, args("--agent", "security/security-auditor",
+                    "--prompt", "Create files of every kind", "--output", "results"));
+            assertThat(result.code()).as(result.err()).isZero();
+            Path results = dir.resolve("results");
+            assertThat(scenario.verify(results)).as(result.err()).isEmpty();
+            assertThat(results.resolve(".claude/agents/security-auditor.md")).doesNotExist();
+            assertThat(result.out()).contains(Scenario.EVERY_KIND_SUMMARY);
+            assertThat(result.err()).contains("▸ Write", "hello.py", ".hidden/config.env", "▸ Run ", "Done")
+                    .doesNotContain(E2B_KEY).doesNotContain(ANTHROPIC_KEY);
+            assertThat(requests("POST /files")).as(String.join("\n", e2b.requests())).isEqualTo(1);
+            assertThat(requests("GET /files")).as(String.join("\n", e2b.requests())).isEqualTo(1);
+            assertThat(e2b.liveSandboxIds()).isEmpty();
+        }
+    }
+
+    @Test
+    void jsonOutputNamesTheSandboxAndTheFiles() throws Exception {
+        try (FakeAnthropic model = FakeAnthropic.start(Scenario.simpleWrite())) {
+            CctProcess.Result json = cct(model).run(LIMIT, args("--prompt", "write hello", "--output-format", "json", "--output", "b"));
+            assertThat(json.code()).as(json.err()).isZero();
+            assertThat(json.out().lines().count()).isEqualTo(1);
+            assertThat(json.out()).contains("\"exitCode\":0", "\"provider\":\"e2b\"", "\"sandboxId\":\"i", "\"hello.py\"");
+            assertThat(Files.readString(dir.resolve("b/hello.py"))).isEqualTo(Scenario.HELLO_PY);
+        }
+    }
+
+    @Test
+    void anApiErrorEndsWithExitOne() throws Exception {
+        try (FakeAnthropic model = FakeAnthropic.start(Scenario.apiError(529, "overloaded_error", "Overloaded"))) {
+            CctProcess.Result result = cct(model).run(LIMIT, args("--prompt", "anything", "--output", "out"));
+            assertThat(result.code()).as(result.err()).isEqualTo(1);
+            assertThat(result.err()).contains("Claude reported an error");
+            assertThat(e2b.liveSandboxIds()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTimeoutStopsClaudeBringsBackWhatExistsAndExits124() throws Exception {
+        Scenario scenario = Scenario.of(Turn.text("Writing first.").withWrite("first.txt", "made before the deadline\n"),
+                Turn.text("Now something slow.").withWrite("second.txt", "never\n"), Turn.text("done"))
+                .withDelayFrom(1, Duration.ofSeconds(120));
+        try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
+            CctProcess.Result result = cct(model).run(LIMIT, args("--prompt", "be slow", "--output", "out", "--timeout", "15s"));
+            assertThat(result.code()).as(result.err()).isEqualTo(124);
+            assertThat(result.err()).contains("timed out");
+            assertThat(Files.readString(dir.resolve("out/first.txt"))).isEqualTo("made before the deadline\n");
+            assertThat(dir.resolve("out/second.txt")).doesNotExist();
+            assertThat(e2b.liveSandboxIds()).isEmpty();
+        }
+    }
+
+    @Test
+    void sigintMidRunLeavesNoLiveSandbox() throws Exception {
+        Scenario scenario = Scenario.of(Turn.text("Thinking for a long time."), Turn.text("done")).withDelayFrom(0, Duration.ofSeconds(120));
+        try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
+            CctProcess process = cct(model).start(args("--prompt", "be slow", "--output", "out"));
+            process.awaitStderr(err -> err.contains("Claude is working"), LIMIT);
+            Thread.sleep(1500);
+            assertThat(e2b.liveSandboxIds()).hasSize(1);
+            process.signal("INT");
+            CctProcess.Result result = process.await(Duration.ofMinutes(1));
+            assertThat(result.code()).as(result.err()).isEqualTo(130);
+            assertThat(e2b.liveSandboxIds()).isEmpty();
+        }
+    }
+
+    @Test
+    void rateLimitsAndServiceErrorsAreRetried() throws Exception {
+        e2b.faults().rateLimitNext(2, 1);
+        try (FakeAnthropic model = FakeAnthropic.start(Scenario.simpleWrite())) {
+            CctProcess.Result limited = cct(model).run(LIMIT, args("--prompt", "write hello", "--output", "a"));
+            assertThat(limited.code()).as(limited.err()).isZero();
+            assertThat(Files.readString(dir.resolve("a/hello.py"))).isEqualTo(Scenario.HELLO_PY);
+
+            e2b.faults().serviceUnavailableNext(1);
+            CctProcess.Result busy = cct(model).run(LIMIT, args("--prompt", "write hello", "--output", "b"));
+            assertThat(busy.code()).as(busy.err()).isZero();
+            assertThat(e2b.liveSandboxIds()).isEmpty();
+        }
+    }
+
+    @Test
+    void aStreamCutMidRunIsReattachedAndNothingIsLost() throws Exception {
+        Scenario scenario = Scenario.filesOfEveryKind();
+        try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
+            // Claude's own stream, cut after its start frame and one chunk of output; the process keeps running.
+            e2b.faults().cutStreamAfterFrames(2, "--dangerously-skip-permissions");
+            CctProcess.Result result = cct(model).run(LIMIT, args("--prompt", "Create files of every kind", "--output", "results",
+                    "--output-format", "stream-json"));
+            assertThat(result.code()).as(result.err()).isZero();
+            assertThat(result.err()).contains("re-attached", "nothing was lost");
+            assertThat(scenario.verify(dir.resolve("results"))).isEmpty();
+            List<String> events = result.out().lines().toList();
+            assertThat(events).allMatch(line -> line.startsWith("{"));
+            assertThat(events.get(events.size() - 1)).contains("\"type\":\"result\"");
+            assertThat(e2b.liveSandboxIds()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSandboxThatExpiresMidRunEndsWithExitThree() throws Exception {
+        Scenario scenario = Scenario.of(Turn.text("Thinking for a long time."), Turn.text("done")).withDelayFrom(0, Duration.ofSeconds(120));
+        try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
+            CctProcess process = cct(model).start(args("--prompt", "be slow", "--output", "out"));
+            process.awaitStderr(err -> err.contains("Claude is working"), LIMIT);
+            String id = e2b.liveSandboxIds().iterator().next();
+            e2b.faults().expireSandboxIn(id, Duration.ofMillis(500));
+            CctProcess.Result result = process.await(LIMIT);
+            assertThat(result.code()).as(result.err()).isEqualTo(3);
+            assertThat(result.err()).contains("expired");
+        }
+    }
+
+    @Test
+    void aRefusedKeyIsOneClearLine() throws Exception {
+        try (FakeAnthropic model = FakeAnthropic.start(Scenario.simpleWrite())) {
+            CctProcess.Result result = cct(model).env("E2B_API_KEY", "e2b_wrong").run(LIMIT, args("--prompt", "x"));
+            assertThat(result.code()).as(result.err()).isEqualTo(3);
+            assertThat(result.err()).contains("E2B API key was refused").doesNotContain("e2b_wrong");
+        }
+    }
+
+    @Test
+    void sandboxesCleanKillsSandboxesWhoseCctProcessIsGone() throws Exception {
+        String body = "{\"templateID\":\"base\",\"timeout\":300,\"metadata\":{\"dev.cct.tool\":\"cct\","
+                + "\"dev.cct.session\":\"orphan-test\",\"dev.cct.owner\":\"" + dev.cct.sandbox.SandboxLabels.hostName()
+                + ":999999999:1\"}}";
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(e2b.apiUrl() + "/v2/sandboxes"))
+                .header("X-API-Key", E2B_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = e2b.liveSandboxIds().iterator().next();
+        CctProcess list = new CctProcess(dir).env("E2B_API_KEY", E2B_KEY).env("E2B_API_URL", e2b.apiUrl())
+                .env("E2B_SANDBOX_URL", e2b.sandboxUrl());
+        CctProcess.Result listed = list.run(LIMIT, "sandboxes", "list", "--sandbox", "e2b");
+        assertThat(listed.code()).as(listed.err()).isZero();
+        assertThat(listed.out()).contains(id.substring(0, 12), "(gone)");
+        CctProcess clean = new CctProcess(dir).env("E2B_API_KEY", E2B_KEY).env("E2B_API_URL", e2b.apiUrl())
+                .env("E2B_SANDBOX_URL", e2b.sandboxUrl());
+        CctProcess.Result cleaned = clean.run(LIMIT, "sandboxes", "clean", "--sandbox", "e2b");
+        assertThat(cleaned.code()).as(cleaned.err()).isZero();
+        assertThat(cleaned.out()).contains("removed e2b " + id.substring(0, 12));
+        assertThat(e2b.liveSandboxIds()).isEmpty();
+    }
+}

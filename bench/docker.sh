@@ -9,7 +9,8 @@ runs=${1:-5}
 files=${BENCH_FILES:-2000}
 bytes=${BENCH_FILE_BYTES:-52428}   # 2000 x 52428 B = 100 MiB
 here=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
+# BENCH_DIR puts the outputs on another file system (e.g. /dev/shm) to measure the transfer rather than the disk.
+work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/cct-bench.XXXXXX")
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; docker rm -f cct-bench >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT

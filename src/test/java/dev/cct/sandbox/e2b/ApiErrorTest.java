@@ -82,4 +82,13 @@ class ApiErrorTest {
         assertThat(error.message()).startsWith("first line second line xxx").doesNotContain("\n", "\r", "\t")
                 .hasSize(303).endsWith("...");
     }
+
+    @Test
+    void secretsTheServerEchoesAreMaskedBeforeFolding() {
+        String key = "e2b_" + "ab12".repeat(8);
+        ApiError error = ApiError.parse(400, ("{\"code\":400,\"message\":\"" + "y".repeat(280) + " key " + key + " refused\"}")
+                .getBytes(StandardCharsets.UTF_8), key, null, "abc");
+        assertThat(error.message()).doesNotContain(key).doesNotContain("ab12ab12").contains(" key ****");
+        assertThat(ApiError.parse(500, ("plain text " + key).getBytes(StandardCharsets.UTF_8), key).message()).isEqualTo("plain text ****");
+    }
 }

@@ -197,6 +197,15 @@ class E2bApiTest {
     }
 
     @Test
+    void aBaseUrlWithAPathKeepsIt() throws Exception {
+        server.thenJson(201, CREATED).thenJson(204, "");
+        E2bApi prefixed = api(server.url().resolve("/e2b/"));
+        prefixed.create("base", 60, Map.of());
+        prefixed.kill("i1");
+        assertThat(server.requests()).extracting(LocalServer.Seen::path).containsExactly("/e2b/v2/sandboxes", "/e2b/sandboxes/i1");
+    }
+
+    @Test
     void toStringHasNoKey() {
         assertThat(api.toString()).doesNotContain(KEY);
     }

@@ -485,6 +485,24 @@ class EnvdTest {
     }
 
     @Test
+    void anOffsetPastTheEndOfAFileServedWholeIsEmptyLikeA416() throws Exception {
+        server.then(LocalServer.reply(200, "application/octet-stream", "short".getBytes(StandardCharsets.UTF_8)));
+        assertThat(readAll(envd("0.6.13").openFileFrom("/log", 5, Envd.USER))).isEmpty();
+        server.then(LocalServer.reply(200, "application/octet-stream", "short".getBytes(StandardCharsets.UTF_8)));
+        assertThat(readAll(envd("0.6.13").openFileFrom("/log", 6, Envd.USER))).isEmpty();
+    }
+
+    @Test
+    void aBaseUrlWithAPathKeepsIt() throws Exception {
+        server.thenJson(200, "{}").then(LocalServer.reply(200, "application/octet-stream", new byte[] {7}));
+        Envd envd = envd(server.url().resolve("/sandbox/"), "0.6.13");
+        envd.sendSignal(1, "SIGNAL_SIGTERM", Envd.USER);
+        assertThat(readAll(envd.openFile("/f", Envd.USER))).containsExactly(7);
+        assertThat(server.requests()).extracting(LocalServer.Seen::path)
+                .containsExactly("/sandbox/process.Process/SendSignal", "/sandbox/files");
+    }
+
+    @Test
     void aRangeBeyondTheEndIsEmptyAndAMissingFileIsNull() throws Exception {
         server.thenJson(416, "").thenJson(404, "{\"code\":404,\"message\":\"path not found\"}")
                 .thenJson(404, "{\"code\":404,\"message\":\"path not found\"}");
@@ -504,7 +522,7 @@ class EnvdTest {
 
     @Test
     void aliveAsksHealth() throws Exception {
-        server.thenJson(204, "").thenJson(502, GONE).thenJson(500, "");
+        server.thenJson(204, "").thenJson(502, GONE);
         Envd envd = envd("0.6.13");
         assertThat(envd.alive()).isTrue();
         assertThat(envd.alive()).isFalse();

@@ -364,6 +364,48 @@ class EnvdTest {
     }
 
     @Test
+    void reattachingToAnExitedProcessEndsTheStreamWithNotFound() throws Exception {
+        // Connect streams report errors in the end-of-stream frame of an HTTP 200, not as an HTTP status.
+        server.then(stream(endOfStream("{\"error\":{\"code\":\"not_found\",\"message\":\"process with pid 412 not found\"}}")));
+        try (ProcessStream stream = envd("0.6.13").connect(412, null, Envd.USER)) {
+            assertThat(stream.next()).isEqualTo(
+                    new ProcessStream.Finished(new ConnectError(ConnectError.NOT_FOUND, "process with pid 412 not found")));
+        }
+    }
+
+    @Test
+    void aBadFrameCutsTheStream() throws Exception {
+        server.then(stream(frame("{\"event\":{\"data\":{\"stdout\":\"%%%\"}}}")));
+        try (ProcessStream stream = envd("0.6.13").start(spec(null, Envd.USER))) {
+            assertThat(stream.next()).isInstanceOfSatisfying(ProcessStream.Cut.class,
+                    cut -> assertThat(cut.cause()).isInstanceOf(java.net.ProtocolException.class));
+        }
+    }
+
+    @Test
+    void aReaderWaitingForTheNextItemCanBeInterrupted() throws Exception {
+        server.then(exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().flush();
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (ProcessStream stream = envd("0.6.13").start(spec(null, Envd.USER))) {
+            Thread reader = Thread.currentThread();
+            Thread interrupter = new Thread(() -> {
+                pause();
+                reader.interrupt();
+            });
+            interrupter.start();
+            assertThatThrownBy(stream::next).isInstanceOf(InterruptedException.class);
+            interrupter.join();
+        }
+    }
+
+    @Test
     void sendSignalIsAUnaryJsonCall() throws Exception {
         server.thenJson(200, "{}").thenJson(404, "{\"code\":\"not_found\",\"message\":\"process with pid 7 not found\"}");
         envd("0.6.13").sendSignal(412, "SIGNAL_SIGKILL", Envd.USER);

@@ -80,6 +80,23 @@ class E2bApiTest {
     }
 
     @Test
+    void aCreateRefusedWithRetryAfterIsSentAgainAfterTheWait() throws Exception {
+        server.thenJson(429, "{\"code\":429,\"message\":\"rate limit exceeded\"}", "Retry-After", "2").thenJson(201, CREATED);
+        assertThat(api.create("base", 300, Map.of()).id()).isEqualTo("ivy3k2m9q0w8e7r6t5y4u");
+        assertThat(sleeper.sleeps).containsExactly(java.time.Duration.ofSeconds(2));
+        assertThat(server.requests()).hasSize(2);
+    }
+
+    @Test
+    void aConcurrencyLimitOnCreateFailsAtOnceSayingWhatToDo() {
+        server.thenJson(429, "{\"code\":429,\"message\":\"You have reached the maximum number of concurrent E2B sandboxes (20)\"}");
+        assertThatThrownBy(() -> api.create("base", 300, Map.of())).isInstanceOf(SandboxException.class)
+                .hasMessageContaining("concurrency limit").hasMessageContaining("maximum number of concurrent E2B sandboxes")
+                .hasMessageContaining("cct sandboxes clean");
+        assertThat(sleeper.sleeps).isEmpty();
+    }
+
+    @Test
     void aRefusedKeyIsReportedAsSuchAndNotRetried() {
         server.thenJson(401, "{\"code\":401,\"message\":\"Invalid API key\"}");
         assertThatThrownBy(() -> api.create("base", 60, Map.of())).isInstanceOf(SandboxException.class)

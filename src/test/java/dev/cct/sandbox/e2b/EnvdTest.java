@@ -188,6 +188,35 @@ class EnvdTest {
     }
 
     @Test
+    void manyFramesReachASlowReaderInOrder() throws Exception {
+        int count = 1000;
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.writeBytes(frame("{\"event\":{\"start\":{\"pid\":5}}}"));
+        for (int i = 0; i < count; i++) {
+            String chunk = java.util.Base64.getEncoder().encodeToString(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
+            wire.writeBytes(frame("{\"event\":{\"data\":{\"stdout\":\"" + chunk + "\"}}}"));
+        }
+        wire.writeBytes(frame("{\"event\":{\"end\":{\"exited\":true,\"status\":\"exit status 0\"}}}"));
+        wire.writeBytes(endOfStream("{}"));
+        server.then(LocalServer.reply(200, "application/connect+json", wire.toByteArray()));
+        StringBuilder out = new StringBuilder();
+        try (ProcessStream stream = envd("0.6.13").start(spec(null, Envd.USER))) {
+            List<ProcessStream.Item> items = drain(stream);
+            for (ProcessStream.Item item : items) {
+                if (item instanceof ProcessStream.Event e && e.event() instanceof ProcessEvent.Output o) {
+                    out.append(new String(o.stdout(), StandardCharsets.UTF_8));
+                }
+            }
+            assertThat(items).hasSize(count + 3).last().isEqualTo(new ProcessStream.Finished(null));
+        }
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            expected.append("line ").append(i).append('\n');
+        }
+        assertThat(out.toString()).isEqualTo(expected.toString());
+    }
+
+    @Test
     void aTimeoutBecomesConnectTimeoutMsAndTheUserBasicAuth() throws Exception {
         server.then(stream(endOfStream("{}"))).then(stream(endOfStream("{}")));
         try (ProcessStream stream = envd("0.6.13").start(spec(Duration.ofSeconds(90), Envd.ROOT))) {

@@ -133,6 +133,13 @@ class HttpCallsTest {
     }
 
     @Test
+    void aRetryAfterOfExactlyTheLongestAllowedIsWaited() throws Exception {
+        server.thenJson(429, "", "Retry-After", "60").thenJson(200, "[]");
+        assertThat(body(rest().execute(get(), HttpCalls.Safety.IDEMPOTENT))).isEqualTo("[]");
+        assertThat(sleeper.sleeps).containsExactly(Duration.ofSeconds(60));
+    }
+
+    @Test
     void aServerFaultHonoursItsRetryAfter() throws Exception {
         server.thenJson(503, "", "Retry-After", "3").thenJson(200, "[]");
         assertThat(body(rest().execute(get(), HttpCalls.Safety.IDEMPOTENT))).isEqualTo("[]");

@@ -46,7 +46,7 @@ final class ProcessStream implements AutoCloseable {
         this.body = new TrackedBody(request.body());
         // Never OkHttp's silent retry: after a reused connection drops, it would send the Start again and envd would
         // run the process twice. Whoever reads a Cut decides what to do, knowing whether the request went out.
-        this.call = client.newBuilder().retryOnConnectionFailure(false).build().newCall(request.newBuilder().post(body).build());
+        this.call = HttpCalls.withoutSilentRetry(client).newCall(request.newBuilder().post(body).build());
     }
 
     /** Sends the request; the response is read as it comes. */

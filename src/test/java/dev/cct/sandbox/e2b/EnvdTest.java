@@ -316,6 +316,16 @@ class EnvdTest {
     }
 
     @Test
+    void aStartAnswered503WithRetryAfterZeroIsNotResent() throws Exception {
+        server.thenJson(503, "{\"code\":\"unavailable\",\"message\":\"busy\"}", "Retry-After", "0")
+                .then(stream(endOfStream("{}")));
+        try (ProcessStream stream = envd("0.6.13").start(spec(null, Envd.USER))) {
+            assertThat(stream.next()).isInstanceOf(ProcessStream.Refused.class);
+        }
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
     void nothingListeningIsACutBeforeSending() throws Exception {
         HttpUrl closed = HttpUrl.get("http://127.0.0.1:" + RawServer.closedPort() + "/");
         try (ProcessStream stream = envd(closed, "0.6.13").start(spec(null, Envd.USER))) {

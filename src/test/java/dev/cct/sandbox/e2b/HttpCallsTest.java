@@ -154,6 +154,15 @@ class HttpCallsTest {
     }
 
     @Test
+    void aCreateAnswered503WithRetryAfterZeroIsNotResentBehindOurBack() {
+        // OkHttp's own follow-up logic would send it again at once.
+        server.thenJson(503, "", "Retry-After", "0").thenJson(201, "{\"sandboxID\":\"i1\"}");
+        assertThatThrownBy(() -> rest().execute(post(), HttpCalls.Safety.NOT_IDEMPOTENT))
+                .isInstanceOfSatisfying(E2bCallException.class, e -> assertThat(e.error().status()).isEqualTo(503));
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
     void aGoneSandboxIsNotRetriedOnEnvdButA502IsOnRest() throws Exception {
         String gone = "{\"sandboxId\":\"ivy3k2m9q0w8e7r6t5y4u\",\"message\":\"The sandbox was not found\",\"code\":502}";
         server.thenJson(502, gone);

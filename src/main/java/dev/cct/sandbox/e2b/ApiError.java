@@ -16,6 +16,8 @@ import okio.BufferedSource;
  */
 record ApiError(int httpStatus, String connectCode, int bodyCode, String message) {
     private static final long MAX_BODY = 64 * 1024;
+    /** Request headers that carry secrets; a server that echoes one in its message must not make cct print it. */
+    private static final String[] SECRET_HEADERS = {"X-API-Key", "X-Access-Token"};
 
     /** Reads the error out of a refused response and closes it. */
     static ApiError read(Response response) {
@@ -28,10 +30,15 @@ record ApiError(int httpStatus, String connectCode, int bodyCode, String message
         } catch (IOException e) {
             // The status alone still says what happened.
         }
-        return parse(response.code(), body);
+        String[] secrets = new String[SECRET_HEADERS.length];
+        for (int i = 0; i < secrets.length; i++) {
+            secrets[i] = response.request().header(SECRET_HEADERS[i]);
+        }
+        return parse(response.code(), body, secrets);
     }
 
-    static ApiError parse(int httpStatus, byte[] body) {
+    /** Parses an error body, with every occurrence of {@code secrets} in its message masked. */
+    static ApiError parse(int httpStatus, byte[] body, String... secrets) {
         String text = new String(body, StandardCharsets.UTF_8).strip();
         String connectCode = null;
         int bodyCode = 0;
@@ -51,6 +58,11 @@ record ApiError(int httpStatus, String connectCode, int bodyCode, String message
             }
         } catch (IOException e) {
             message = text;
+        }
+        for (String secret : secrets) {
+            if (secret != null && secret.length() >= 4) {
+                message = message.replace(secret, "****");
+            }
         }
         return new ApiError(httpStatus, connectCode, bodyCode, oneLine(message));
     }

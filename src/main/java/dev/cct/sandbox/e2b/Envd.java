@@ -3,6 +3,7 @@ package dev.cct.sandbox.e2b;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cct.catalog.Json;
 import dev.cct.sandbox.SandboxException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -174,7 +175,13 @@ final class Envd {
                 in = new GZIPInputStream(in, 1 << 16);
             }
             if (offset > 0 && response.code() == 200) {
-                in.skipNBytes(offset);
+                try {
+                    in.skipNBytes(offset);
+                } catch (EOFException e) {
+                    // The file is shorter than the offset: what a server honouring Range answers with 416.
+                    response.close();
+                    return InputStream.nullInputStream();
+                }
             }
             return in;
         } catch (IOException e) {

@@ -37,11 +37,24 @@ final class HttpCalls {
      */
     HttpCalls(OkHttpClient client, RetryPolicy policy, Sleeper sleeper, Clock clock, boolean badGatewayMeansGone) {
         this.client = client;
-        this.noSilentRetry = client.newBuilder().retryOnConnectionFailure(false).build();
+        this.noSilentRetry = withoutSilentRetry(client);
         this.policy = policy;
         this.sleeper = sleeper;
         this.clock = clock;
         this.badGatewayMeansGone = badGatewayMeansGone;
+    }
+
+    /**
+     * {@code client} without any of OkHttp's own resending: after a failed connection it may send a request that was
+     * already written once more, and it resends one answered 503 with "Retry-After: 0". For calls that must not
+     * run twice.
+     */
+    static OkHttpClient withoutSilentRetry(OkHttpClient client) {
+        return client.newBuilder().retryOnConnectionFailure(false)
+                .addNetworkInterceptor(chain -> {
+                    Response response = chain.proceed(chain.request());
+                    return response.code() == 503 ? response.newBuilder().removeHeader("Retry-After").build() : response;
+                }).build();
     }
 
     OkHttpClient client() {

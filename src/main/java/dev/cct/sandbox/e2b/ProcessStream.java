@@ -45,7 +45,9 @@ final class ProcessStream implements AutoCloseable {
 
     private ProcessStream(OkHttpClient client, Request request) {
         this.body = new TrackedBody(request.body());
-        this.call = client.newCall(request.newBuilder().post(body).build());
+        // Never OkHttp's silent retry: after a reused connection drops, it would send the Start again and envd would
+        // run the process twice. Whoever reads a Cut decides what to do, knowing whether the request went out.
+        this.call = HttpCalls.withoutSilentRetry(client).newCall(request.newBuilder().post(body).build());
     }
 
     /** Sends the request; the response is read as it comes. */

@@ -317,6 +317,50 @@ class FakeE2bTest {
         assertThat(fake.requests()).filteredOn(r -> r.equals("GET /files")).hasSize(2);
     }
 
+    @Test
+    void aHundredMegabyteChunkedUploadIsStreamedToDisk() throws Exception {
+        Box box = create("base", "{}");
+        long size = 100L * 1024 * 1024;
+        HttpRequest request = HttpRequest.newBuilder(URI.create(fake.sandboxUrl() + "/files?path=big.bin"))
+                .header("E2b-Sandbox-Id", box.id).header("X-Access-Token", box.token)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new CountingBytes(size))).build();
+        assertThat(send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        Path big = fake.sandboxDir(box.id).orElseThrow().resolve("home/user/big.bin");
+        assertThat(Files.size(big)).isEqualTo(size);
+        try (InputStream in = Files.newInputStream(big)) {
+            in.skipNBytes(size - 1);
+            assertThat(in.read()).isEqualTo((int) ((size - 1) % 251));
+        }
+    }
+
+    /** {@code size} bytes of {@code i % 251}, made on the fly. */
+    private static final class CountingBytes extends InputStream {
+        private final long size;
+        private long i;
+
+        CountingBytes(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public int read() {
+            return i < size ? (int) (i++ % 251) : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (i >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(len, size - i);
+            for (int k = 0; k < n; k++) {
+                b[off + k] = (byte) (i++ % 251);
+            }
+            return n;
+        }
+    }
+
     // ---- helpers ----
 
     private record Box(String id, String token) {

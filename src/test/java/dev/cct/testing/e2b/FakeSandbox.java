@@ -138,7 +138,12 @@ final class FakeSandbox {
         return inside;
     }
 
-    /** Rewrites {@code /home/<name>} in command text to the sandbox's real home folder. */
+    /**
+     * Rewrites {@code /home/<name>} in a command line, cwd or environment value to the sandbox's
+     * folder for it. The fake runs commands on the host without a chroot, yet clients name sandbox
+     * paths such as {@code /home/user/workspace}; other absolute paths ({@code /tmp}, {@code /usr})
+     * stay the host's.
+     */
     String rewriteHomes(String text) {
         if (text == null || !text.contains("/home/")) {
             return text;

@@ -285,7 +285,9 @@ await step('a running command is cut off when its sandbox expires', async () => 
   const short = await Sandbox.create('base', { timeoutMs: 2_000 })
   cleanup.push(short)
   const t0 = Date.now()
-  await expectError(Error, () => short.commands.run('sleep 20', { timeoutMs: 30_000 }))
+  // The dropped stream makes the SDK probe /health; a 502 there turns it into a TimeoutError.
+  const err = await expectError(TimeoutError, () => short.commands.run('sleep 20', { timeoutMs: 30_000 }))
+  check(err.message.includes('end of life'), `message ${err.message}`)
   check(Date.now() - t0 < 10_000, `took ${Date.now() - t0} ms`)
 })
 

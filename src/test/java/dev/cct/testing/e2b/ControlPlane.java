@@ -99,7 +99,7 @@ final class ControlPlane {
                 json(exchange, 200, detail(sandbox));
                 return;
             case "DELETE ":
-                fake.terminate(sandbox);
+                sandbox.terminate();
                 exchange.send(204, Map.of(), new byte[0]);
                 return;
             case "POST /timeout":

@@ -83,8 +83,7 @@ final class EnvdFiles {
                 }
                 in.skipNBytes(from);
                 exchange.send(206, Map.of("Content-Type", "application/octet-stream",
-                        "Content-Range", "bytes " + from + "-" + to + "/" + size), to - from + 1,
-                        new BoundedInput(in, to - from + 1));
+                        "Content-Range", "bytes " + from + "-" + to + "/" + size), to - from + 1, in);
             } else if (acceptsGzip(request)) {
                 OutputStream chunked = exchange.stream(200, Map.of("Content-Type", "application/octet-stream",
                         "Content-Encoding", "gzip"));
@@ -306,37 +305,5 @@ final class EnvdFiles {
             mode |= 1 << (8 - perm.ordinal());
         }
         return mode;
-    }
-
-    /** At most {@code left} bytes of a stream. */
-    private static final class BoundedInput extends InputStream {
-        private final InputStream in;
-        private long left;
-
-        BoundedInput(InputStream in, long left) {
-            this.in = in;
-            this.left = left;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            left--;
-            return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
     }
 }

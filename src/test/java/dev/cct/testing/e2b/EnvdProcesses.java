@@ -138,11 +138,11 @@ final class EnvdProcesses {
                                BlockingQueue<Event> events, long deadline, boolean killAtDeadline, int cutAfter)
             throws IOException {
         long keepaliveMs = TimeUnit.SECONDS.toMillis(headerLong(request, "keepalive-ping-interval", DEFAULT_KEEPALIVE_SECONDS));
-        int frames = 0;
         try {
             OutputStream body = exchange.stream(200, Map.of("Content-Type", ConnectRpc.STREAM_TYPE));
             ConnectRpc.message(body, event("start", FakeJson.object().put("pid", process.pid)));
-            while (++frames != cutAfter) {
+            // Each turn writes one frame; a cut fault drops the connection once cutAfter are out.
+            for (int written = 1; written != cutAfter; written++) {
                 long wait = deadline == 0 ? keepaliveMs : Math.min(keepaliveMs, deadline - System.currentTimeMillis());
                 Event e = wait <= 0 ? null : events.poll(wait, TimeUnit.MILLISECONDS);
                 if (e == null && deadline != 0 && System.currentTimeMillis() >= deadline) {

@@ -118,7 +118,8 @@ final class ControlPlane {
                 json(exchange, 200, created(sandbox));
                 return;
             default:
-                throw new ApiError(404, "no route for " + method + " " + path);
+                // Not 404: the SDK would read that as "sandbox not found".
+                throw new ApiError(501, method + " " + path + " is not implemented by the fake");
         }
     }
 

@@ -74,6 +74,9 @@ final class EnvdProcesses {
         if (cmd.isEmpty()) {
             throw new RpcError("invalid_argument", "process.cmd is required");
         }
+        if (message.hasNonNull("pty")) {
+            throw new RpcError("unimplemented", "the fake runs processes without a PTY");
+        }
         List<String> command = new ArrayList<>();
         command.add(sandbox.rewriteHomes(cmd));
         config.path("args").forEach(a -> command.add(sandbox.rewriteHomes(a.asText())));

@@ -249,8 +249,14 @@ final class ControlPlane {
         return out;
     }
 
+    /** The SDK's encoding; a client that encodes only once still works for values without '%'. */
     private static String decodeTwice(String s) {
-        return HttpLite.Request.decode(HttpLite.Request.decode(s));
+        String once = HttpLite.Request.decode(s);
+        try {
+            return HttpLite.Request.decode(once);
+        } catch (IllegalArgumentException e) {
+            return once;
+        }
     }
 
     private static int parsePositive(String s) throws ApiError {

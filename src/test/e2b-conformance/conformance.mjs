@@ -159,6 +159,68 @@ await step('a file written by a command is read through files (relative to home)
     `list ${JSON.stringify(entries)}`)
 })
 
+await step('files.write of a stream (octet-stream) and with gzip:true round-trip', async () => {
+  const half = binary.length / 2
+  const stream = new ReadableStream({
+    start(controller) {
+      controller.enqueue(binary.subarray(0, half))
+      controller.enqueue(binary.subarray(half))
+      controller.close()
+    },
+  })
+  await sbx.files.write('/home/user/streamed.bin', stream)
+  check(sha256(await sbx.files.read('/home/user/streamed.bin', { format: 'bytes' })) === sha256(binary), 'streamed upload differs')
+  await sbx.files.write('/home/user/gzipped.bin', new Blob([binary]), { gzip: true })
+  check(sha256(await sbx.files.read('/home/user/gzipped.bin', { format: 'bytes', gzip: true })) === sha256(binary),
+    'gzip upload differs')
+})
+
+await step('files.write of several files in one request', async () => {
+  const written = await sbx.files.write([
+    { path: '/home/user/many/one.txt', data: 'one' },
+    { path: 'many/two.txt', data: 'two' },
+  ])
+  check(written.length === 2, `answered ${JSON.stringify(written)}`)
+  const r = await sbx.commands.run('cat ~/many/one.txt ~/many/two.txt')
+  check(r.stdout === 'onetwo', `stdout ${JSON.stringify(r.stdout)}`)
+})
+
+await step('files.makeDir, getInfo, rename and remove', async () => {
+  check(await sbx.files.makeDir('/home/user/d1/d2') === true, 'makeDir answered false')
+  check(await sbx.files.makeDir('/home/user/d1/d2') === false, 'makeDir of an existing dir answered true')
+  await sbx.files.write('/home/user/d1/d2/f.txt', 'content')
+  const info = await sbx.files.getInfo('/home/user/d1/d2/f.txt')
+  check(info.type === 'file' && info.size === 7 && info.path === '/home/user/d1/d2/f.txt', `getInfo ${JSON.stringify(info)}`)
+  await sbx.files.rename('/home/user/d1/d2/f.txt', '/home/user/d1/g.txt')
+  check(await sbx.files.read('/home/user/d1/g.txt') === 'content', 'renamed file content')
+  await sbx.files.remove('/home/user/d1')
+  check(!(await sbx.files.exists('/home/user/d1')), 'removed dir still exists')
+})
+
+await step('commands run as root when asked, with root\'s home', async () => {
+  const r = await sbx.commands.run('echo "$USER $LOGNAME"; cd ~ && pwd', { user: 'root' })
+  const [who, home] = r.stdout.trim().split('\n')
+  check(who === 'root root' && home.endsWith('/root'), `stdout ${JSON.stringify(r.stdout)}`)
+})
+
+await step('stdin:true, sendStdin and closeStdin', async () => {
+  const handle = await sbx.commands.run('cat', { background: true, stdin: true })
+  await handle.sendStdin('typed in\n')
+  await handle.closeStdin()
+  const r = await handle.wait()
+  check(r.stdout === 'typed in\n', `stdout ${JSON.stringify(r.stdout)}`)
+})
+
+await step('commands.kill ends a running command (exit code -1) and it leaves the list', async () => {
+  const handle = await sbx.commands.run('sleep 30', { background: true })
+  check((await sbx.commands.list()).some((p) => p.pid === handle.pid), 'not listed while running')
+  check(await sbx.commands.kill(handle.pid) === true, 'kill answered false')
+  const err = await expectError(CommandExitError, () => handle.wait())
+  check(err.exitCode === -1, `exitCode ${err.exitCode}`)
+  check(!(await sbx.commands.list()).some((p) => p.pid === handle.pid), 'still listed')
+  check(await sbx.commands.kill(handle.pid) === false, 'killing it again answered true')
+})
+
 await step('files.read of a missing file raises the SDK not-found error', async () => {
   await expectError(FileNotFoundError, () => sbx.files.read('/home/user/nope.txt'))
 })
@@ -223,7 +285,9 @@ await step('a running command is cut off when its sandbox expires', async () => 
   const short = await Sandbox.create('base', { timeoutMs: 2_000 })
   cleanup.push(short)
   const t0 = Date.now()
-  await expectError(Error, () => short.commands.run('sleep 20', { timeoutMs: 30_000 }))
+  // The dropped stream makes the SDK probe /health; a 502 there turns it into a TimeoutError.
+  const err = await expectError(TimeoutError, () => short.commands.run('sleep 20', { timeoutMs: 30_000 }))
+  check(err.message.includes('end of life'), `message ${err.message}`)
   check(Date.now() - t0 < 10_000, `took ${Date.now() - t0} ms`)
 })
 

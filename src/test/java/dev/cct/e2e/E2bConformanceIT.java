@@ -31,6 +31,8 @@ class E2bConformanceIT {
     void officialSdkAcceptsTheFake(@TempDir Path root) throws Exception {
         requireSdk();
         try (FakeE2b fake = FakeE2b.start(root, API_KEY)) {
+            // The SDK must ride out a 429 with Retry-After on its very first call (create).
+            fake.faults().rateLimitNext(1, 1);
             ProcessBuilder node = new ProcessBuilder("node", "conformance.mjs").directory(SCRIPT_DIR.toFile())
                     .redirectErrorStream(true);
             Map<String, String> env = node.environment();
@@ -45,6 +47,8 @@ class E2bConformanceIT {
             assertThat(output).contains("ok - ").doesNotContain("not ok - ");
             assertThat(exit).as("conformance.mjs exit code; its output:%n%s", output).isZero();
             assertThat(fake.liveSandboxIds()).as("sandboxes the script left running").isEmpty();
+            assertThat(fake.requests().subList(0, 2)).as("the rate-limited create and its retry")
+                    .containsExactly("POST /v2/sandboxes", "POST /v2/sandboxes");
         }
     }
 

@@ -99,7 +99,7 @@ final class ControlPlane {
                 json(exchange, 200, detail(sandbox));
                 return;
             case "DELETE ":
-                fake.terminate(sandbox);
+                sandbox.terminate();
                 exchange.send(204, Map.of(), new byte[0]);
                 return;
             case "POST /timeout":
@@ -118,7 +118,8 @@ final class ControlPlane {
                 json(exchange, 200, created(sandbox));
                 return;
             default:
-                throw new ApiError(404, "no route for " + method + " " + path);
+                // Not 404: the SDK would read that as "sandbox not found".
+                throw new ApiError(501, method + " " + path + " is not implemented by the fake");
         }
     }
 
@@ -248,8 +249,14 @@ final class ControlPlane {
         return out;
     }
 
+    /** The SDK's encoding; a client that encodes only once still works for values without '%'. */
     private static String decodeTwice(String s) {
-        return HttpLite.Request.decode(HttpLite.Request.decode(s));
+        String once = HttpLite.Request.decode(s);
+        try {
+            return HttpLite.Request.decode(once);
+        } catch (IllegalArgumentException e) {
+            return once;
+        }
     }
 
     private static int parsePositive(String s) throws ApiError {

@@ -64,7 +64,7 @@ final class EnvdFiles {
     private static void download(FakeSandbox sandbox, String user, HttpLite.Request request, HttpLite.Exchange exchange)
             throws IOException, FileError {
         String path = request.query("path");
-        Path file = resolve(sandbox, path, user);
+        Path file = sandbox.resolve(path, user);
         if (!Files.exists(file)) {
             throw new FileError(404, "path '" + path + "' does not exist");
         }
@@ -83,8 +83,7 @@ final class EnvdFiles {
                 }
                 in.skipNBytes(from);
                 exchange.send(206, Map.of("Content-Type", "application/octet-stream",
-                        "Content-Range", "bytes " + from + "-" + to + "/" + size), to - from + 1,
-                        new BoundedInput(in, to - from + 1));
+                        "Content-Range", "bytes " + from + "-" + to + "/" + size), to - from + 1, in);
             } else if (acceptsGzip(request)) {
                 OutputStream chunked = exchange.stream(200, Map.of("Content-Type", "application/octet-stream",
                         "Content-Encoding", "gzip"));
@@ -130,7 +129,7 @@ final class EnvdFiles {
                 if (target == null || target.isEmpty()) {
                     throw new FileError(400, "a file part needs a filename or the path parameter");
                 }
-                Path file = resolve(sandbox, target, user);
+                Path file = sandbox.resolve(target, user);
                 try (OutputStream out = create(file)) {
                     parts.copyPart(out);
                 }
@@ -140,7 +139,7 @@ final class EnvdFiles {
             if (path == null || path.isEmpty()) {
                 throw new FileError(400, "an octet-stream upload needs the path parameter");
             }
-            Path file = resolve(sandbox, path, user);
+            Path file = sandbox.resolve(path, user);
             try (OutputStream out = create(file)) {
                 body.transferTo(out);
             }
@@ -180,14 +179,6 @@ final class EnvdFiles {
         return m.group(2) != null ? m.group(2).replaceAll("\\\\(.)", "$1") : m.group(1).trim();
     }
 
-    private static Path resolve(FakeSandbox sandbox, String path, String user) throws FileError {
-        try {
-            return sandbox.resolve(path, user);
-        } catch (IllegalArgumentException e) {
-            throw new FileError(400, e.getMessage());
-        }
-    }
-
     // ---- filesystem.Filesystem ----
 
     static void rpc(String method, FakeSandbox sandbox, String user, HttpLite.Request request, HttpLite.Exchange exchange)
@@ -210,7 +201,7 @@ final class EnvdFiles {
                 return response;
             }
             case "MakeDir": {
-                Path p = rpcPath(sandbox, message.path("path").asText(), user);
+                Path p = sandbox.resolve(message.path("path").asText(), user);
                 if (Files.isDirectory(p)) {
                     throw new RpcError("already_exists", "directory '" + message.path("path").asText() + "' already exists");
                 }
@@ -235,7 +226,7 @@ final class EnvdFiles {
                 return response;
             }
             case "Remove": {
-                Path p = rpcPath(sandbox, message.path("path").asText(), user);
+                Path p = sandbox.resolve(message.path("path").asText(), user);
                 if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     try (Stream<Path> walk = Files.walk(p)) {
                         for (Path e : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
@@ -247,7 +238,7 @@ final class EnvdFiles {
             }
             case "Move": {
                 Path from = existing(sandbox, message.path("source").asText(), user);
-                Path to = rpcPath(sandbox, message.path("destination").asText(), user);
+                Path to = sandbox.resolve(message.path("destination").asText(), user);
                 Files.createDirectories(to.getParent());
                 Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
                 response.set("entry", entry(sandbox, to));
@@ -258,16 +249,8 @@ final class EnvdFiles {
         }
     }
 
-    private static Path rpcPath(FakeSandbox sandbox, String path, String user) throws RpcError {
-        try {
-            return sandbox.resolve(path, user);
-        } catch (IllegalArgumentException e) {
-            throw new RpcError("invalid_argument", e.getMessage());
-        }
-    }
-
     private static Path existing(FakeSandbox sandbox, String path, String user) throws RpcError {
-        Path p = rpcPath(sandbox, path, user);
+        Path p = sandbox.resolve(path, user);
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             throw new RpcError("not_found", "path '" + path + "' does not exist");
         }
@@ -306,37 +289,5 @@ final class EnvdFiles {
             mode |= 1 << (8 - perm.ordinal());
         }
         return mode;
-    }
-
-    /** At most {@code left} bytes of a stream. */
-    private static final class BoundedInput extends InputStream {
-        private final InputStream in;
-        private long left;
-
-        BoundedInput(InputStream in, long left) {
-            this.in = in;
-            this.left = left;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            left--;
-            return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
     }
 }

@@ -74,6 +74,9 @@ final class EnvdProcesses {
         if (cmd.isEmpty()) {
             throw new RpcError("invalid_argument", "process.cmd is required");
         }
+        if (message.hasNonNull("pty")) {
+            throw new RpcError("unimplemented", "the fake runs processes without a PTY");
+        }
         List<String> command = new ArrayList<>();
         command.add(sandbox.rewriteHomes(cmd));
         config.path("args").forEach(a -> command.add(sandbox.rewriteHomes(a.asText())));
@@ -138,11 +141,11 @@ final class EnvdProcesses {
                                BlockingQueue<Event> events, long deadline, boolean killAtDeadline, int cutAfter)
             throws IOException {
         long keepaliveMs = TimeUnit.SECONDS.toMillis(headerLong(request, "keepalive-ping-interval", DEFAULT_KEEPALIVE_SECONDS));
-        int frames = 0;
         try {
             OutputStream body = exchange.stream(200, Map.of("Content-Type", ConnectRpc.STREAM_TYPE));
             ConnectRpc.message(body, event("start", FakeJson.object().put("pid", process.pid)));
-            while (++frames != cutAfter) {
+            // Each turn writes one frame; a cut fault drops the connection once cutAfter are out.
+            for (int written = 1; written != cutAfter; written++) {
                 long wait = deadline == 0 ? keepaliveMs : Math.min(keepaliveMs, deadline - System.currentTimeMillis());
                 Event e = wait <= 0 ? null : events.poll(wait, TimeUnit.MILLISECONDS);
                 if (e == null && deadline != 0 && System.currentTimeMillis() >= deadline) {

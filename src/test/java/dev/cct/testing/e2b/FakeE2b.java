@@ -163,10 +163,6 @@ public final class FakeE2b implements AutoCloseable {
         return live;
     }
 
-    void terminate(FakeSandbox sandbox) {
-        sandbox.terminate();
-    }
-
     void forceEndAt(String id, Duration in) {
         FakeSandbox s = sandboxes.get(id);
         if (s == null) {

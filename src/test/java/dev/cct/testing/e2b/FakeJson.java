@@ -53,7 +53,7 @@ final class FakeJson {
     static Map<String, String> stringMap(JsonNode node) {
         Map<String, String> out = new LinkedHashMap<>();
         if (node != null && node.isObject()) {
-            node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+            node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
         }
         return out;
     }

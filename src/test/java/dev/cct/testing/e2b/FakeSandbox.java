@@ -113,32 +113,27 @@ final class FakeSandbox {
     }
 
     /**
-     * Maps a path as a client sends it to the host: empty = home, relative = under home, inside
-     * the sandbox folder = itself, any other absolute path = under the sandbox folder (which plays
-     * the filesystem root, so {@code /home/user/x} lands in {@code <dir>/home/user/x}).
+     * Maps a path as a client sends it to the host: empty = home, relative (or {@code ~/...}) =
+     * under home, a host path inside the sandbox folder = itself, any other absolute path = under
+     * the sandbox folder, which plays the filesystem root ({@code /home/user/x} lands in
+     * {@code <dir>/home/user/x}; like a real root, {@code ..} cannot climb above it).
      */
     Path resolve(String path, String user) {
         if (path == null || path.isEmpty()) {
             return home(user);
         }
-        if (path.equals("~") || path.startsWith("~/")) {
-            return home(user).resolve(path.length() > 2 ? path.substring(2) : "").normalize();
-        }
-        if (!path.startsWith("/")) {
-            return home(user).resolve(path).normalize();
-        }
-        Path p = Path.of(path).normalize();
-        if (p.startsWith(dir)) {
-            return p;
-        }
-        Path inside = dir.resolve(p.toString().substring(1)).normalize();
-        if (!inside.startsWith(dir)) {
-            throw new IllegalArgumentException("path escapes the sandbox: " + path);
-        }
-        return inside;
+        String absolute = path.equals("~") || path.startsWith("~/") ? virtualHome(user) + path.substring(1)
+                : path.startsWith("/") ? path : virtualHome(user) + "/" + path;
+        Path p = Path.of(absolute).normalize();
+        return p.startsWith(dir) ? p : dir.resolve(p.toString().substring(1));
     }
 
-    /** Rewrites {@code /home/<name>} in command text to the sandbox's real home folder. */
+    /**
+     * Rewrites {@code /home/<name>} in a command line, cwd or environment value to the sandbox's
+     * folder for it. The fake runs commands on the host without a chroot, yet clients name sandbox
+     * paths such as {@code /home/user/workspace}; other absolute paths ({@code /tmp}, {@code /usr})
+     * stay the host's.
+     */
     String rewriteHomes(String text) {
         if (text == null || !text.contains("/home/")) {
             return text;
@@ -146,6 +141,11 @@ final class FakeSandbox {
         Matcher m = HOME_IN_TEXT.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
+            if (text.startsWith(dir.toString(), m.start())) {
+                // Already a host path into this sandbox (its folder may itself live under /home).
+                m.appendReplacement(out, Matcher.quoteReplacement(m.group()));
+                continue;
+            }
             Path home = dir.resolve("home").resolve(m.group(1));
             try {
                 Files.createDirectories(home);

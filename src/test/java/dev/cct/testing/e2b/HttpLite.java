@@ -110,10 +110,19 @@ final class HttpLite implements AutoCloseable {
             out.flush();
         }
 
-        /** A body of known length copied from a stream (downloads). */
+        /**
+         * Exactly {@code length} bytes copied from a stream (downloads; a file that grows meanwhile
+         * must not overrun its Content-Length). A stream that ends early breaks the connection.
+         */
         void send(int status, Map<String, String> headers, long length, InputStream body) throws IOException {
             writeHead(status, headers, "Content-Length: " + length);
-            long copied = body.transferTo(out);
+            byte[] buf = new byte[64 * 1024];
+            long copied = 0;
+            int n;
+            while (copied < length && (n = body.read(buf, 0, (int) Math.min(buf.length, length - copied))) > 0) {
+                out.write(buf, 0, n);
+                copied += n;
+            }
             out.flush();
             if (copied != length) {
                 abort();

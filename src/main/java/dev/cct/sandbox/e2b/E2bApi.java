@@ -102,7 +102,7 @@ final class E2bApi {
         List<Listed> result = new ArrayList<>();
         String next = null;
         do {
-            HttpUrl.Builder url = base.newBuilder().addPathSegments("v2/sandboxes").addQueryParameter("metadata", key + "=" + value);
+            HttpUrl.Builder url = base.newBuilder().addPathSegments("v2/sandboxes").addQueryParameter("metadata", component(key) + "=" + component(value));
             if (next != null) {
                 url.addQueryParameter("nextToken", next);
             }
@@ -121,6 +121,14 @@ final class E2bApi {
             }
         } while (next != null);
         return result;
+    }
+
+    /**
+     * Like the SDKs, each key and value is encoded on its own and then the whole pair again as a query value: the
+     * API decodes the parameter, splits it into pairs, and decodes each part once more.
+     */
+    private static String component(String text) {
+        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static Iterable<JsonNode> iterable(JsonNode node) {

@@ -532,7 +532,8 @@ class EnvdTest {
         assertThat(query(seen)).containsExactly(Map.entry("path", "/home/user/out.tar"), Map.entry("username", "user"));
         assertEnvdHeaders(seen, "Basic dXNlcjo=");
         assertThat(seen.headers().containsKey("Range")).isFalse();
-        assertThat(asked).containsExactly("gzip");
+        // cct asks for the bytes as they are; a server that gzips anyway is still read correctly.
+        assertThat(asked).containsExactly("identity");
     }
 
     @Test

@@ -39,7 +39,7 @@ if [ "${CCT_CDS:-1}" != 0 ]; then
   if [ ! -f "$file" ] && [ ! -f "$file.failed" ] && mkdir -p "$cache" 2>/dev/null; then
     # Train into a private name and rename, so that parallel first runs never read a half-written archive.
     tmp=$file.$$.tmp
-    if "$java" -XX:+UseSerialGC "${make%=*}=$tmp" -Xlog:disable -Xlog:all=off -jar "$self" components list >/dev/null 2>&1 && [ -f "$tmp" ]; then
+    if "$java" -XX:+UseSerialGC "${make%=*}=$tmp" -Xlog:disable -Xlog:all=off -jar "$self" train-startup >/dev/null 2>&1 && [ -f "$tmp" ]; then
       mv -f "$tmp" "$file"
     else
       rm -f "$tmp"; : >"$file.failed" 2>/dev/null

@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
             "E2B_API_KEY, CLOUDFLARE_SANDBOX_URL, CLOUDFLARE_SANDBOX_TOKEN.",
             "Exit codes: 0 ok, 1 Claude reported an error, 2 bad input, 3 sandbox failure, 124 timeout,",
             "130 interrupted."},
-        subcommands = {ComponentsCommand.class, SandboxesCommand.class, CompletionCommand.class, VersionCommand.class})
+        subcommands = {ComponentsCommand.class, SandboxesCommand.class, CompletionCommand.class, VersionCommand.class,
+                TrainCommand.class})
 public final class CctCommand implements Callable<Integer> {
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
 

@@ -33,6 +33,7 @@ public final class DockerProvider implements SandboxProvider {
     private final Map<String, String> options;
     private DockerClient docker;
     private String image;
+    private Map<String, String> imageLabels = Map.of();
 
     public DockerProvider(Environment environment, Map<String, String> options) {
         this.environment = environment;
@@ -53,7 +54,7 @@ public final class DockerProvider implements SandboxProvider {
     @Override
     public void prepare(Progress progress) throws SandboxException, InterruptedException {
         DockerClient client = docker();
-        reapOrphans();
+        reapOrphansInBackground();
         String userImage = options.get("image");
         try {
             if (userImage != null) {
@@ -65,6 +66,8 @@ public final class DockerProvider implements SandboxProvider {
             } else {
                 image = new DockerImage(environment).ensure(client, options.containsKey("rebuild"), progress);
             }
+            var config = client.inspectImageCmd(image).exec().getConfig();
+            imageLabels = config == null || config.getLabels() == null ? Map.of() : config.getLabels();
         } catch (DockerException e) {
             throw new SandboxException("the Docker engine refused: " + e.getMessage(), e);
         }
@@ -93,7 +96,9 @@ public final class DockerProvider implements SandboxProvider {
             DockerSandbox sandbox = new DockerSandbox(client, created.getId());
             try {
                 client.startContainerCmd(created.getId()).exec();
-                sandbox.inspectUser();
+                if (!sandbox.useDeclaredUser(imageLabels)) {
+                    sandbox.inspectUser();
+                }
             } catch (RuntimeException | SandboxException e) {
                 sandbox.close();
                 throw e instanceof SandboxException se ? se : new SandboxException("cannot start the container: " + e.getMessage(), e);
@@ -134,7 +139,16 @@ public final class DockerProvider implements SandboxProvider {
         }
     }
 
-    /** Removes containers whose owning cct process has died (killed with SIGKILL, machine crash...). */
+    /**
+     * Removes containers whose owning cct process has died (killed with SIGKILL, machine crash...), beside the run
+     * rather than before it: reaping is a courtesy and must not delay the sandbox.
+     */
+    private void reapOrphansInBackground() {
+        Thread reaper = new Thread(this::reapOrphans, "cct-docker-reaper");
+        reaper.setDaemon(true);
+        reaper.start();
+    }
+
     private void reapOrphans() {
         try {
             for (SandboxInfo info : list()) {

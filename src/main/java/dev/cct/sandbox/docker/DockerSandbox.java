@@ -14,10 +14,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One container. Commands run through the engine's exec API; files travel as tar archives. */
 final class DockerSandbox implements Sandbox {
+    static final String USER_LABEL = "dev.cct.user";
+    static final String HOME_LABEL = "dev.cct.home";
     private final DockerClient docker;
     private final String id;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -27,6 +30,18 @@ final class DockerSandbox implements Sandbox {
     DockerSandbox(DockerClient docker, String id) {
         this.docker = docker;
         this.id = id;
+    }
+
+    /** Takes the user ("uid:gid") and home an image declares in its labels, instead of asking the container. */
+    boolean useDeclaredUser(Map<String, String> imageLabels) {
+        String declared = imageLabels == null ? null : imageLabels.get(USER_LABEL);
+        String declaredHome = imageLabels == null ? null : imageLabels.get(HOME_LABEL);
+        if (declared == null || declaredHome == null || !declared.matches("\\d+:\\d+") || !declaredHome.startsWith("/")) {
+            return false;
+        }
+        user = declared;
+        home = declaredHome;
+        return true;
     }
 
     /** Learns who commands run as, so uploads can be owned by that user. */

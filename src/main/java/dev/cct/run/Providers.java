@@ -2,6 +2,7 @@ package dev.cct.run;
 
 import dev.cct.sandbox.ProviderKind;
 import dev.cct.sandbox.SandboxProvider;
+import dev.cct.sandbox.cloudflare.CloudflareProvider;
 import dev.cct.sandbox.docker.DockerProvider;
 import java.util.Map;
 
@@ -20,7 +21,8 @@ public class Providers {
     public SandboxProvider create(ProviderKind kind, Map<String, String> options, Secrets secrets) {
         return switch (kind) {
             case DOCKER -> new DockerProvider(environment, options);
-            case E2B, CLOUDFLARE -> throw new CctException(ExitCode.PROVIDER_FAILURE, "--sandbox " + kind.flag()
+            case CLOUDFLARE -> new CloudflareProvider(secrets);
+            case E2B -> throw new CctException(ExitCode.PROVIDER_FAILURE, "--sandbox " + kind.flag()
                     + " is not available in this version of cct yet; use --sandbox docker");
         };
     }

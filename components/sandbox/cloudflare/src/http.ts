@@ -3,6 +3,7 @@
 // The contract it implements is CONTRACT.md in this folder.
 
 import { BackendError, type ExecEvent, type ExecRequest, type Labels, type SandboxBackend } from "./backend";
+import { toBase64 } from "./base64";
 
 /** The Worker's own version, reported by GET /health. */
 export const WORKER_VERSION = "0.1.0";
@@ -192,6 +193,16 @@ function eventFrame(ev: ExecEvent): SseFrame {
 
 const TICK = Symbol("tick");
 
+/** A promise of TICK after `ms`, and a way to drop the timer when something else came first. */
+function timeout(ms: number): { promise: Promise<typeof TICK>; cancel: () => void } {
+  let cancel = () => {};
+  const promise = new Promise<typeof TICK>((resolve) => {
+    const timer = setTimeout(() => resolve(TICK), ms);
+    cancel = () => clearTimeout(timer);
+  });
+  return { promise, cancel };
+}
+
 /**
  * Streams `first` (if any), then the backend's events with seq > after, with a heartbeat whenever
  * nothing was sent for `hbMs`. The stream ends after exit or error. A client that goes away stops
@@ -218,12 +229,9 @@ function sse(
       let pending: Promise<IteratorResult<ExecEvent>> | null = null;
       for (;;) {
         pending ??= iterator.next();
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const tick = new Promise<typeof TICK>((resolve) => {
-          timer = setTimeout(() => resolve(TICK), hbMs);
-        });
-        const r = await Promise.race([pending, tick]);
-        clearTimeout(timer);
+        const tick = timeout(hbMs);
+        const r = await Promise.race([pending, tick.promise]);
+        tick.cancel();
         if (r === TICK) {
           await writer.write(frame({ id: lastSeq, event: "heartbeat", data: {} }));
           continue;
@@ -381,12 +389,4 @@ async function constantTimeEquals(a: string, b: string): Promise<boolean> {
   let diff = 0;
   for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
   return diff === 0;
-}
-
-export function toBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(s);
 }

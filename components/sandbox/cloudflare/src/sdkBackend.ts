@@ -1,0 +1,303 @@
+// The SandboxBackend over Cloudflare's Sandbox SDK. This is the ONLY module that calls
+// @cloudflare/sandbox, so moving to SDK 1.x means rewriting this file and nothing else.
+//
+// How the contract maps onto SDK 0.12:
+// - A sandbox is `getSandbox(env.Sandbox, id)` (a Durable Object with its container); its labels
+//   live in the SandboxRegistry object, because Durable Objects cannot be listed.
+// - An exec is a background process running container/cct-exec.mjs, which spawns argv as the
+//   non-root user `cct` and appends every output chunk and the exit status to a journal file in
+//   the container. Streaming reads that journal with `tail -F` from the wanted line, so event
+//   numbers (seq) are stable and a re-attach gets exactly what it missed. The SDK's own
+//   streamProcessLogs cannot do that: it replays all stdout, then all stderr, as two blobs.
+// - Archives: GNU tar in the container, the tar file moved with writeFile / readFileStream.
+
+import {
+  getSandbox,
+  parseSSEStream,
+  streamFile,
+  type ExecEvent as SdkExecEvent,
+  type Sandbox,
+} from "@cloudflare/sandbox";
+import {
+  BackendError,
+  notFound,
+  type CreatedSandbox,
+  type ExecEvent,
+  type ExecRequest,
+  type ExecStarted,
+  type ExecStatus,
+  type Labels,
+  type SandboxBackend,
+  type SandboxInfo,
+} from "./backend";
+import { fromBase64 } from "./base64";
+import type { SandboxRegistry } from "./registry";
+import { shJoin, shQuote } from "./shell";
+
+/** Keep equal to the exact version in package.json and the Dockerfile's FROM tag (a unit test checks). */
+export const SDK_VERSION = "0.12.10";
+
+/** Laid down by the Dockerfile. */
+const RUNNER = "/opt/cct/cct-exec.mjs";
+const USER = "cct";
+const HOME = "/home/cct";
+const WORKSPACE = "/workspace";
+const EXEC_ROOT = "/tmp/cct/exec";
+const TMP = "/tmp/cct";
+
+/** How long a tail may fail in a row before the exec is declared lost. */
+const REATTACH_ATTEMPTS = 5;
+const REATTACH_DELAY_MS = 1000;
+/** Bounds the internal helper commands (tar, head, ...), not the user's exec. */
+const HELPER_TIMEOUT_MS = 10 * 60 * 1000;
+
+export interface SdkEnv {
+  Sandbox?: DurableObjectNamespace<Sandbox>;
+  REGISTRY?: DurableObjectNamespace<SandboxRegistry>;
+  /** How long an idle container lives before it sleeps (and loses its files); default "30m". */
+  SANDBOX_SLEEP_AFTER?: string;
+}
+
+/** One line of the journal written by cct-exec.mjs. */
+type JournalLine =
+  | { type: "start"; pid: number }
+  | { type: "stdout" | "stderr"; data: string }
+  | { type: "exit"; exitCode: number }
+  | { type: "error"; code: string; message: string };
+
+export class SdkBackend implements SandboxBackend {
+  readonly sdkVersion = SDK_VERSION;
+
+  constructor(private readonly env: SdkEnv) {}
+
+  async create(labels: Labels): Promise<CreatedSandbox> {
+    const id = crypto.randomUUID();
+    await this.registry().add({ id, labels, createdAt: new Date().toISOString() });
+    try {
+      // Starts the container now, so a sandbox that cannot start fails here and not mid-run.
+      await this.run(id, `mkdir -p ${shQuote(EXEC_ROOT)} && chmod 700 ${shQuote(TMP)}`);
+    } catch (e) {
+      await this.destroy(id).catch(() => {});
+      throw unavailable(e);
+    }
+    return { id, home: HOME, user: USER, workspaceRoot: WORKSPACE };
+  }
+
+  async list(): Promise<SandboxInfo[]> {
+    return this.registry().list();
+  }
+
+  async uploadTar(id: string, dest: string, tar: ReadableStream<Uint8Array>, maxBytes: number): Promise<void> {
+    await this.known(id);
+    const sandbox = this.sandbox(id);
+    const file = `${TMP}/upload-${crypto.randomUUID()}.tar`;
+    await sandbox.writeFile(file, tar.pipeThrough(limit(maxBytes)));
+    const d = shQuote(dest);
+    // GNU tar refuses members that climb out with "..", and strips a leading "/".
+    const result = await sandbox.exec(
+      `mkdir -p ${d} && tar -x -f ${shQuote(file)} -C ${d} --no-same-owner && chown -R ${USER}:${USER} ${d}; rc=$?; rm -f ${shQuote(file)}; exit $rc`,
+      { timeout: HELPER_TIMEOUT_MS },
+    );
+    if (result.exitCode !== 0) {
+      throw new BackendError(400, "bad_request", `could not extract the archive: ${result.stderr.trim().slice(0, 300)}`);
+    }
+  }
+
+  async startExec(id: string, req: ExecRequest): Promise<ExecStarted> {
+    await this.known(id);
+    const sandbox = this.sandbox(id);
+    const execId = crypto.randomUUID();
+    const dir = `${EXEC_ROOT}/${execId}`;
+    await sandbox.mkdir(dir, { recursive: true });
+    const spec = { argv: req.argv, env: req.env ?? {}, cwd: req.cwd ?? WORKSPACE, timeoutMs: req.timeoutMs ?? null, user: USER };
+    await sandbox.writeFile(`${dir}/request.json`, JSON.stringify(spec));
+    // The runner enforces timeoutMs itself (exit 124); the SDK's timeout is only a backstop so
+    // the image's default command timeout does not cut a long Claude run short.
+    const backstop = (req.timeoutMs ?? 7 * 24 * 3600 * 1000) + 60_000;
+    await sandbox.startProcess(shJoin(["node", RUNNER, dir]), { processId: execId, timeout: backstop });
+    for (let i = 0; i < 50; i++) {
+      const first = await this.journalLine(id, execId, "head");
+      if (first?.type === "start") return { execId, pid: first.pid };
+      await sleep(200);
+    }
+    throw new BackendError(503, "unavailable", "the command runner did not start within 10 s");
+  }
+
+  async execPid(id: string, execId: string): Promise<number> {
+    const first = await this.journalLine(id, execId, "head");
+    if (first?.type !== "start") throw notFound(`exec ${execId}`);
+    return first.pid;
+  }
+
+  async *events(id: string, execId: string, after: number, signal: AbortSignal): AsyncIterable<ExecEvent> {
+    const sandbox = this.sandbox(id);
+    const journal = `${EXEC_ROOT}/${execId}/events.ndjson`;
+    let seq = after;
+    let failures = 0;
+    let lastError: unknown = new Error("lost the command's output stream");
+    while (!signal.aborted) {
+      // Line 1 is "start"; the event with seq k is line k + 1.
+      const cmd = `exec tail -n +${seq + 2} -F ${shQuote(journal)} 2>/dev/null`;
+      let partial = "";
+      try {
+        const stream = await sandbox.execStream(cmd, { timeout: HELPER_TIMEOUT_MS, signal });
+        for await (const ev of parseSSEStream<SdkExecEvent>(stream, signal)) {
+          if (ev.type !== "stdout" || !ev.data) continue;
+          failures = 0;
+          partial += ev.data;
+          const lines = partial.split("\n");
+          partial = lines.pop()!;
+          for (const line of lines) {
+            if (line.trim() === "") continue;
+            const out = toEvent(JSON.parse(line) as JournalLine, seq + 1);
+            if (!out) continue;
+            seq = out.seq;
+            yield out;
+            if (out.type === "exit" || out.type === "error") return;
+          }
+        }
+      } catch (e) {
+        if (signal.aborted) return;
+        lastError = e;
+      }
+      // The tail ended without the exit line (a cut idle stream, the helper timeout, a lost
+      // container): follow on from the last complete line, a few times at most in a row.
+      if (++failures >= REATTACH_ATTEMPTS) throw unavailable(lastError);
+      await sleep(REATTACH_DELAY_MS);
+    }
+  }
+
+  async execStatus(id: string, execId: string): Promise<ExecStatus> {
+    await this.execPid(id, execId);
+    const last = await this.journalLine(id, execId, "tail");
+    if (last?.type === "exit") return { execId, running: false, exitCode: last.exitCode };
+    if (last?.type === "error") return { execId, running: false, exitCode: null };
+    return { execId, running: true, exitCode: null };
+  }
+
+  async downloadTar(id: string, path: string, exclude: string[]): Promise<ReadableStream<Uint8Array>> {
+    await this.known(id);
+    const sandbox = this.sandbox(id);
+    const file = `${TMP}/download-${crypto.randomUUID()}.tar`;
+    // --no-wildcards: an excluded name is literal; unanchored (tar's default for --exclude), it
+    // matches that name as any path segment, as the contract says.
+    const excludes = exclude.map((name) => `--exclude=${shQuote(name)}`).join(" ");
+    const result = await sandbox.exec(
+      `test -d ${shQuote(path)} || exit 3; tar -c -f ${shQuote(file)} -C ${shQuote(path)} --no-wildcards ${excludes} .`,
+      { timeout: HELPER_TIMEOUT_MS },
+    );
+    if (result.exitCode === 3) throw notFound(`directory ${path}`);
+    // GNU tar exits 1 when a file changed while being read; the archive is still complete.
+    if (result.exitCode !== 0 && result.exitCode !== 1) {
+      throw new BackendError(500, "internal", `tar failed: ${result.stderr.trim().slice(0, 300)}`);
+    }
+    const chunks = streamFile(await sandbox.readFileStream(file));
+    const enc = new TextEncoder();
+    const cleanup = () => sandbox.exec(`rm -f ${shQuote(file)}`).catch(() => {});
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const { done, value } = await chunks.next();
+          if (done) {
+            controller.close();
+            await cleanup();
+          } else {
+            controller.enqueue(typeof value === "string" ? enc.encode(value) : value);
+          }
+        } catch (e) {
+          controller.error(e);
+          await cleanup();
+        }
+      },
+      async cancel() {
+        await cleanup();
+      },
+    });
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.sandbox(id).destroy();
+    await this.registry().remove(id);
+  }
+
+  private namespace(): DurableObjectNamespace<Sandbox> {
+    if (!this.env.Sandbox) throw new BackendError(503, "unavailable", "the Worker has no Sandbox binding (see wrangler.jsonc)");
+    return this.env.Sandbox;
+  }
+
+  private registry(): DurableObjectStub<SandboxRegistry> {
+    const ns = this.env.REGISTRY;
+    if (!ns) throw new BackendError(503, "unavailable", "the Worker has no REGISTRY binding (see wrangler.jsonc)");
+    return ns.get(ns.idFromName("registry"));
+  }
+
+  private sandbox(id: string) {
+    return getSandbox(this.namespace(), id, {
+      keepAlive: false,
+      sleepAfter: this.env.SANDBOX_SLEEP_AFTER || "30m",
+      // Commands must not queue behind each other in one shell: a tail follows an exec's journal
+      // for as long as it runs while other calls come and go.
+      enableDefaultSession: false,
+    });
+  }
+
+  /** 404 for a sandbox this Worker did not create (or already destroyed), before touching the SDK. */
+  private async known(id: string): Promise<void> {
+    if (!(await this.registry().has(id))) throw notFound(`sandbox ${id}`);
+  }
+
+  private async run(id: string, cmd: string): Promise<string> {
+    const r = await this.sandbox(id).exec(cmd, { timeout: HELPER_TIMEOUT_MS });
+    if (r.exitCode !== 0) throw new Error(`${cmd}: exit ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`);
+    return r.stdout;
+  }
+
+  /** The first or last line of an exec's journal, or null when there is none (yet). */
+  private async journalLine(id: string, execId: string, which: "head" | "tail"): Promise<JournalLine | null> {
+    await this.known(id);
+    const journal = `${EXEC_ROOT}/${execId}/events.ndjson`;
+    const r = await this.sandbox(id).exec(`${which} -n 1 ${shQuote(journal)}`, { timeout: HELPER_TIMEOUT_MS });
+    if (r.exitCode !== 0) {
+      const dirExists = await this.sandbox(id).exec(`test -d ${shQuote(`${EXEC_ROOT}/${execId}`)}`);
+      if (dirExists.exitCode !== 0) throw notFound(`exec ${execId}`);
+      return null;
+    }
+    const line = r.stdout.trim();
+    return line === "" ? null : (JSON.parse(line) as JournalLine);
+  }
+}
+
+function toEvent(line: JournalLine, seq: number): ExecEvent | null {
+  switch (line.type) {
+    case "stdout":
+    case "stderr":
+      return { seq, type: line.type, data: fromBase64(line.data) };
+    case "exit":
+      return { seq, type: "exit", exitCode: line.exitCode };
+    case "error":
+      return { seq, type: "error", code: line.code, message: line.message };
+    case "start":
+      return null;
+  }
+}
+
+/** Errors the stream once more than `max` bytes went through. */
+function limit(max: number): TransformStream<Uint8Array, Uint8Array> {
+  let total = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      total += chunk.length;
+      if (total > max) controller.error(new BackendError(413, "payload_too_large", `archive is larger than ${max} bytes`));
+      else controller.enqueue(chunk);
+    },
+  });
+}
+
+function unavailable(e: unknown): BackendError {
+  if (e instanceof BackendError) return e;
+  return new BackendError(503, "unavailable", e instanceof Error ? e.message : String(e));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

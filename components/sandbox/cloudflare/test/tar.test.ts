@@ -27,3 +27,8 @@ test("an archive that ends inside a file is refused", () => {
   const bytes = writeTar([file("a", "x".repeat(2000))]);
   assert.throws(() => readTar(bytes.subarray(0, 1024)), /truncated/);
 });
+
+test("bytes that are not a tar archive are refused, an empty body is an empty archive", () => {
+  assert.throws(() => readTar(new TextEncoder().encode("notatar")), /truncated/);
+  assert.deepEqual(readTar(new Uint8Array(0)), []);
+});

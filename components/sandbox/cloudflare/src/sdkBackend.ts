@@ -6,7 +6,7 @@
 //   live in the SandboxRegistry object, because Durable Objects cannot be listed.
 // - An exec is a background process running container/cct-exec.mjs, which spawns argv as the
 //   non-root user `cct` and appends every output chunk and the exit status to a journal file in
-//   the container. Streaming reads that journal with `tail -F` from the wanted line, so event
+//   the container (journal.ts). Streaming reads it with `tail -F` from the wanted line, so event
 //   numbers (seq) are stable and a re-attach gets exactly what it missed. The SDK's own
 //   streamProcessLogs cannot do that: it replays all stdout, then all stderr, as two blobs.
 // - Archives: GNU tar in the container, the tar file moved with writeFile / readFileStream.
@@ -30,7 +30,7 @@ import {
   type SandboxBackend,
   type SandboxInfo,
 } from "./backend";
-import { fromBase64 } from "./base64";
+import { firstLineAfter, JournalReader, parseLine, type JournalLine } from "./journal";
 import type { SandboxRegistry } from "./registry";
 import { shJoin, shQuote } from "./shell";
 
@@ -57,13 +57,6 @@ export interface SdkEnv {
   /** How long an idle container lives before it sleeps (and loses its files); default "30m". */
   SANDBOX_SLEEP_AFTER?: string;
 }
-
-/** One line of the journal written by cct-exec.mjs. */
-type JournalLine =
-  | { type: "start"; pid: number }
-  | { type: "stdout" | "stderr"; data: string }
-  | { type: "exit"; exitCode: number }
-  | { type: "error"; code: string; message: string };
 
 export class SdkBackend implements SandboxBackend {
   readonly sdkVersion = SDK_VERSION;
@@ -132,26 +125,18 @@ export class SdkBackend implements SandboxBackend {
   async *events(id: string, execId: string, after: number, signal: AbortSignal): AsyncIterable<ExecEvent> {
     const sandbox = this.sandbox(id);
     const journal = `${EXEC_ROOT}/${execId}/events.ndjson`;
-    let seq = after;
+    const reader = new JournalReader(after);
     let failures = 0;
     let lastError: unknown = new Error("lost the command's output stream");
     while (!signal.aborted) {
-      // Line 1 is "start"; the event with seq k is line k + 1.
-      const cmd = `exec tail -n +${seq + 2} -F ${shQuote(journal)} 2>/dev/null`;
-      let partial = "";
+      reader.reset();
+      const cmd = `exec tail -n +${firstLineAfter(reader.lastSeq)} -F ${shQuote(journal)} 2>/dev/null`;
       try {
         const stream = await sandbox.execStream(cmd, { timeout: HELPER_TIMEOUT_MS, signal });
         for await (const ev of parseSSEStream<SdkExecEvent>(stream, signal)) {
           if (ev.type !== "stdout" || !ev.data) continue;
           failures = 0;
-          partial += ev.data;
-          const lines = partial.split("\n");
-          partial = lines.pop()!;
-          for (const line of lines) {
-            if (line.trim() === "") continue;
-            const out = toEvent(JSON.parse(line) as JournalLine, seq + 1);
-            if (!out) continue;
-            seq = out.seq;
+          for (const out of reader.push(ev.data)) {
             yield out;
             if (out.type === "exit" || out.type === "error") return;
           }
@@ -263,21 +248,7 @@ export class SdkBackend implements SandboxBackend {
       return null;
     }
     const line = r.stdout.trim();
-    return line === "" ? null : (JSON.parse(line) as JournalLine);
-  }
-}
-
-function toEvent(line: JournalLine, seq: number): ExecEvent | null {
-  switch (line.type) {
-    case "stdout":
-    case "stderr":
-      return { seq, type: line.type, data: fromBase64(line.data) };
-    case "exit":
-      return { seq, type: "exit", exitCode: line.exitCode };
-    case "error":
-      return { seq, type: "error", code: line.code, message: line.message };
-    case "start":
-      return null;
+    return line === "" ? null : parseLine(line);
   }
 }
 

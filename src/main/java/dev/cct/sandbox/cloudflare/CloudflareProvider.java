@@ -6,7 +6,6 @@ import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;
 import dev.cct.sandbox.SandboxProvider;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,27 +15,18 @@ import java.util.Optional;
  * user deploys once with {@code cct cloudflare deploy}. cct needs only its URL and bearer token.
  */
 public final class CloudflareProvider implements SandboxProvider {
-    /** The Worker sends a heartbeat at least every 20 s; three missed ones mean the stream is dead. */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
-
     private final WorkerApi api;
-    private final Duration idleTimeout;
-    private final Backoff reattach;
+    private final StreamTuning tuning;
 
     /** Reads and checks the Worker's URL and token: a missing or malformed one is bad input, before any call. */
     public CloudflareProvider(Secrets secrets) {
-        this(new WorkerApi(WorkerConfig.from(secrets), IDLE_TIMEOUT), IDLE_TIMEOUT, Backoff.REATTACH);
+        this(secrets, StreamTuning.DEFAULT, Backoff.CALLS);
     }
 
-    CloudflareProvider(WorkerApi api, Duration idleTimeout, Backoff reattach) {
-        this.api = api;
-        this.idleTimeout = idleTimeout;
-        this.reattach = reattach;
-    }
-
-    /** For tests: a short idle timeout and quick re-attaches, so that fault injection runs in seconds. */
-    static CloudflareProvider forTests(Secrets secrets, Duration idleTimeout, Backoff backoff) {
-        return new CloudflareProvider(new WorkerApi(WorkerConfig.from(secrets), idleTimeout, backoff), idleTimeout, backoff);
+    /** With other patience: tests use a short idle timeout and quick retries, so fault injection runs in seconds. */
+    CloudflareProvider(Secrets secrets, StreamTuning tuning, Backoff calls) {
+        this.api = new WorkerApi(WorkerConfig.from(secrets), tuning.idleTimeout(), calls);
+        this.tuning = tuning;
     }
 
     @Override
@@ -52,7 +42,7 @@ public final class CloudflareProvider implements SandboxProvider {
         progress.start("Starting Cloudflare sandbox");
         WorkerApi.Created created = api.create(labels.asMap());
         progress.done("Cloudflare sandbox " + created.id() + " ready");
-        return new CloudflareSandbox(api, created, idleTimeout, reattach);
+        return new CloudflareSandbox(api, created, tuning);
     }
 
     @Override

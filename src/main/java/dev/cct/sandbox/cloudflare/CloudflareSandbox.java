@@ -5,7 +5,6 @@ import dev.cct.catalog.Json;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,11 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Server-Sent Events and survive lost streams by re-attaching ({@link ExecFollower}).
  */
 final class CloudflareSandbox implements Sandbox {
-    /**
-     * Added to the Worker-side deadline of a command. The orchestrator owns the run's deadline: it stops Claude
-     * gently and brings files back. The Worker's kill is the backstop for a cct that died, so it comes a little later.
-     */
-    static final Duration WORKER_DEADLINE_GRACE = Duration.ofSeconds(5);
     /** The Worker's upper bound for timeoutMs (CONTRACT.md). */
     private static final long MAX_TIMEOUT_MS = 7L * 24 * 3600 * 1000;
 
@@ -28,18 +22,16 @@ final class CloudflareSandbox implements Sandbox {
     private final String id;
     private final String home;
     private final String user;
-    private final Duration idleTimeout;
-    private final Backoff reattach;
+    private final StreamTuning tuning;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Set<EventStream> openStreams = ConcurrentHashMap.newKeySet();
 
-    CloudflareSandbox(WorkerApi api, WorkerApi.Created created, Duration idleTimeout, Backoff reattach) {
+    CloudflareSandbox(WorkerApi api, WorkerApi.Created created, StreamTuning tuning) {
         this.api = api;
         this.id = created.id();
         this.home = created.home();
         this.user = created.user();
-        this.idleTimeout = idleTimeout;
-        this.reattach = reattach;
+        this.tuning = tuning;
     }
 
     @Override
@@ -83,10 +75,11 @@ final class CloudflareSandbox implements Sandbox {
             request.put("cwd", spec.workingDirectory());
         }
         if (spec.timeout() != null) {
-            long millis = Math.max(0, spec.timeout().toMillis()) + WORKER_DEADLINE_GRACE.toMillis();
+            long millis = Math.max(0, spec.timeout().toMillis()) + tuning.deadlineGrace().toMillis();
             request.put("timeoutMs", Math.min(millis, MAX_TIMEOUT_MS));
         }
-        ExecFollower follower = new ExecFollower(new Connection(request), idleTimeout, reattach, listener, api.worker());
+        ExecFollower follower = new ExecFollower(new Connection(request), tuning.idleTimeout(), tuning.reattach(), listener,
+                api.worker());
         return follower.run();
     }
 

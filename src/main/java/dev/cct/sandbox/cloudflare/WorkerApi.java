@@ -30,10 +30,6 @@ final class WorkerApi {
     /** For event streams: no read deadline shorter than the idle timeout, and never a silent resend. */
     private final OkHttpClient streaming;
 
-    WorkerApi(WorkerConfig config, Duration idleTimeout) {
-        this(config, idleTimeout, Backoff.CALLS);
-    }
-
     WorkerApi(WorkerConfig config, Duration idleTimeout, Backoff backoff) {
         this.config = config;
         Dispatcher dispatcher = new Dispatcher();

@@ -55,7 +55,8 @@ start() {
   (umask 077 && printf 'CLOUDFLARE_SANDBOX_TOKEN=%s\n' "$token" >"$state/worker.env")
 
   # setsid: wrangler, workerd and esbuild share one new process group that stop can kill whole.
-  setsid npx --no-install wrangler dev --local --config wrangler.local.jsonc \
+  # env -u: the token stays out of their environment too; the env file is its only way in.
+  env -u CCT_WORKER_TOKEN setsid npx --no-install wrangler dev --local --config wrangler.local.jsonc \
     --ip 127.0.0.1 --port "$port" --inspector-port 0 \
     --env-file "$state/worker.env" --persist-to "$state/persist" \
     --show-interactive-dev-session=false --log-level warn \

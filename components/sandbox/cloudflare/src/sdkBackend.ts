@@ -132,7 +132,9 @@ export class SdkBackend implements SandboxBackend {
       reader.reset();
       const cmd = `exec tail -n +${firstLineAfter(reader.lastSeq)} -F ${shQuote(journal)} 2>/dev/null`;
       try {
-        const stream = await sandbox.execStream(cmd, { timeout: HELPER_TIMEOUT_MS, signal });
+        // No `signal` in the options: it cannot cross the RPC boundary to the Sandbox object.
+        // Aborting parseSSEStream cancels the stream instead, and that reaches the container.
+        const stream = await sandbox.execStream(cmd, { timeout: HELPER_TIMEOUT_MS });
         for await (const ev of parseSSEStream<SdkExecEvent>(stream, signal)) {
           if (ev.type !== "stdout" || !ev.data) continue;
           failures = 0;

@@ -225,8 +225,10 @@ function parseExecRequest(body: Record<string, unknown>): ExecRequest {
 function absPath(v: string | null, name: string): string {
   if (v === null || v === "") throw bad(`${name} is required`);
   if (!v.startsWith("/") || v.includes("\0")) throw bad(`${name} must be an absolute path`);
-  if (v.split("/").includes("..")) throw bad(`${name} must not contain ".."`);
-  return v.length > 1 ? v.replace(/\/+$/, "") : v;
+  const segs = v.split("/").filter((seg) => seg !== "" && seg !== ".");
+  if (segs.includes("..")) throw bad(`${name} must not contain ".."`);
+  // Normalized ("/a//b/./" is "/a/b"), so backends can compare paths as strings.
+  return "/" + segs.join("/");
 }
 
 function heartbeatMs(env: HttpEnv): number {

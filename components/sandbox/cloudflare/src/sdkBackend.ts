@@ -45,8 +45,10 @@ const WORKSPACE = "/workspace";
 const EXEC_ROOT = "/tmp/cct/exec";
 const TMP = "/tmp/cct";
 
-/** How long a tail may fail in a row before the exec is declared lost. */
+/** How many tails in a row may end early, without output, before the exec is declared lost. */
 const REATTACH_ATTEMPTS = 5;
+/** A tail that lasted this long was cut, it did not fail. */
+const HEALTHY_TAIL_MS = 30_000;
 const REATTACH_DELAY_MS = 1000;
 /** Bounds the internal helper commands (tar, head, ...), not the user's exec. */
 const HELPER_TIMEOUT_MS = 10 * 60 * 1000;
@@ -130,6 +132,7 @@ export class SdkBackend implements SandboxBackend {
     let lastError: unknown = new Error("lost the command's output stream");
     while (!signal.aborted) {
       reader.reset();
+      const openedAt = Date.now();
       const cmd = `exec tail -n +${firstLineAfter(reader.lastSeq)} -F ${shQuote(journal)} 2>/dev/null`;
       try {
         // No `signal` in the options: it cannot cross the RPC boundary to the Sandbox object.
@@ -147,8 +150,9 @@ export class SdkBackend implements SandboxBackend {
         if (signal.aborted) return;
         lastError = e;
       }
-      // The tail ended without the exit line (a cut idle stream, the helper timeout, a lost
-      // container): follow on from the last complete line, a few times at most in a row.
+      // The tail ended without the exit line: a cut idle stream or the helper timeout during a
+      // long silent command (normal: follow on), or a lost container (it keeps failing fast).
+      if (Date.now() - openedAt >= HEALTHY_TAIL_MS) failures = 0;
       if (++failures >= REATTACH_ATTEMPTS) throw unavailable(lastError);
       await sleep(REATTACH_DELAY_MS);
     }

@@ -62,9 +62,9 @@ final class FakeExec {
                     kill();
                     process.waitFor();
                 }
-                // Output first, then the exit: a pump still reading means bytes the client must get before it.
-                out.join(5000);
-                err.join(5000);
+                // Output first, then the exit. Bounded: a child that outlived the command may hold the pipes open.
+                out.join(1000);
+                err.join(1000);
                 add(new Event(0, "exit", null, timedOut ? 124 : process.exitValue(), null, null));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -4,7 +4,7 @@
 
 import type { SandboxBackend } from "./backend";
 import { createHandler, type HttpEnv } from "./http";
-import { SdkBackend, type SdkEnv } from "./sdkBackend";
+import { cloudflarePlatform, SdkBackend, type SdkEnv } from "./sdkBackend";
 import { StubBackend } from "./stubBackend";
 
 export { Sandbox } from "@cloudflare/sandbox";
@@ -19,7 +19,7 @@ let stub: StubBackend | undefined;
 
 function backendFor(env: Env): SandboxBackend {
   if (env.BACKEND === "stub") return (stub ??= new StubBackend());
-  return new SdkBackend(env);
+  return new SdkBackend(cloudflarePlatform(env));
 }
 
 export default createHandler<Env>(backendFor);

@@ -37,13 +37,23 @@ import { shJoin, shQuote } from "./shell";
 /** Keep equal to the exact version in package.json and the Dockerfile's FROM tag (a unit test checks). */
 export const SDK_VERSION = "0.12.10";
 
-/** Laid down by the Dockerfile. */
-const RUNNER = "/opt/cct/cct-exec.mjs";
-const USER = "cct";
-const HOME = "/home/cct";
-const WORKSPACE = "/workspace";
-const EXEC_ROOT = "/tmp/cct/exec";
-const TMP = "/tmp/cct";
+/** Where things are in the container; DEFAULT_LAYOUT is what the Dockerfile lays down. */
+export interface Layout {
+  runner: string;
+  user: string;
+  home: string;
+  workspace: string;
+  /** Root-only scratch space: exec journals and archives in transit. */
+  tmp: string;
+}
+
+export const DEFAULT_LAYOUT: Layout = {
+  runner: "/opt/cct/cct-exec.mjs",
+  user: "cct",
+  home: "/home/cct",
+  workspace: "/workspace",
+  tmp: "/tmp/cct",
+};
 
 /** How many tails in a row may end early, without output, before the exec is declared lost. */
 const REATTACH_ATTEMPTS = 5;
@@ -60,22 +70,62 @@ export interface SdkEnv {
   SANDBOX_SLEEP_AFTER?: string;
 }
 
+/** The part of the SDK's sandbox handle this backend uses. */
+export type SandboxHandle = Pick<Sandbox, "exec" | "execStream" | "startProcess" | "writeFile" | "readFileStream" | "mkdir" | "destroy">;
+
+/** The part of the registry this backend uses. */
+export type RegistryHandle = Pick<SandboxRegistry, "add" | "has" | "remove" | "list">;
+
+/** What the backend runs on: sandboxes and the registry (from the Worker's bindings, or a test's fakes). */
+export interface Platform {
+  sandbox(id: string): SandboxHandle;
+  registry(): RegistryHandle;
+  layout: Layout;
+}
+
+/** The platform of a deployed Worker: its Durable Object bindings. */
+export function cloudflarePlatform(env: SdkEnv): Platform {
+  return {
+    sandbox(id) {
+      if (!env.Sandbox) throw new BackendError(503, "unavailable", "the Worker has no Sandbox binding (see wrangler.jsonc)");
+      return getSandbox(env.Sandbox, id, {
+        keepAlive: false,
+        sleepAfter: env.SANDBOX_SLEEP_AFTER || "30m",
+        // Commands must not queue behind each other in one shell: a tail follows an exec's
+        // journal for as long as it runs while other calls come and go.
+        enableDefaultSession: false,
+      });
+    },
+    registry() {
+      const ns = env.REGISTRY;
+      if (!ns) throw new BackendError(503, "unavailable", "the Worker has no REGISTRY binding (see wrangler.jsonc)");
+      return ns.get(ns.idFromName("registry"));
+    },
+    layout: DEFAULT_LAYOUT,
+  };
+}
+
 export class SdkBackend implements SandboxBackend {
   readonly sdkVersion = SDK_VERSION;
+  private readonly layout: Layout;
+  private readonly execRoot: string;
 
-  constructor(private readonly env: SdkEnv) {}
+  constructor(private readonly platform: Platform) {
+    this.layout = platform.layout;
+    this.execRoot = `${platform.layout.tmp}/exec`;
+  }
 
   async create(labels: Labels): Promise<CreatedSandbox> {
     const id = crypto.randomUUID();
     await this.registry().add({ id, labels, createdAt: new Date().toISOString() });
     try {
       // Starts the container now, so a sandbox that cannot start fails here and not mid-run.
-      await this.run(id, `mkdir -p ${shQuote(EXEC_ROOT)} && chmod 700 ${shQuote(TMP)}`);
+      await this.run(id, `mkdir -p ${shQuote(this.execRoot)} && chmod 700 ${shQuote(this.layout.tmp)}`);
     } catch (e) {
       await this.destroy(id).catch(() => {});
       throw unavailable(e);
     }
-    return { id, home: HOME, user: USER, workspaceRoot: WORKSPACE };
+    return { id, home: this.layout.home, user: this.layout.user, workspaceRoot: this.layout.workspace };
   }
 
   async list(): Promise<SandboxInfo[]> {
@@ -85,12 +135,12 @@ export class SdkBackend implements SandboxBackend {
   async uploadTar(id: string, dest: string, tar: ReadableStream<Uint8Array>, maxBytes: number): Promise<void> {
     await this.known(id);
     const sandbox = this.sandbox(id);
-    const file = `${TMP}/upload-${crypto.randomUUID()}.tar`;
+    const file = `${this.layout.tmp}/upload-${crypto.randomUUID()}.tar`;
     await sandbox.writeFile(file, tar.pipeThrough(limit(maxBytes)));
     const d = shQuote(dest);
     // GNU tar refuses members that climb out with "..", and strips a leading "/".
     const result = await sandbox.exec(
-      `mkdir -p ${d} && tar -x -f ${shQuote(file)} -C ${d} --no-same-owner && chown -R ${USER}:${USER} ${d}; rc=$?; rm -f ${shQuote(file)}; exit $rc`,
+      `mkdir -p ${d} && tar -x -f ${shQuote(file)} -C ${d} --no-same-owner && chown -R ${shQuote(`${this.layout.user}:`)} ${d}; rc=$?; rm -f ${shQuote(file)}; exit $rc`,
       { timeout: HELPER_TIMEOUT_MS },
     );
     if (result.exitCode !== 0) {
@@ -102,14 +152,14 @@ export class SdkBackend implements SandboxBackend {
     await this.known(id);
     const sandbox = this.sandbox(id);
     const execId = crypto.randomUUID();
-    const dir = `${EXEC_ROOT}/${execId}`;
+    const dir = `${this.execRoot}/${execId}`;
     await sandbox.mkdir(dir, { recursive: true });
-    const spec = { argv: req.argv, env: req.env ?? {}, cwd: req.cwd ?? WORKSPACE, timeoutMs: req.timeoutMs ?? null, user: USER };
+    const spec = { argv: req.argv, env: req.env ?? {}, cwd: req.cwd ?? this.layout.workspace, timeoutMs: req.timeoutMs ?? null, user: this.layout.user };
     await sandbox.writeFile(`${dir}/request.json`, JSON.stringify(spec));
     // The runner enforces timeoutMs itself (exit 124); the SDK's timeout is only a backstop so
     // the image's default command timeout does not cut a long Claude run short.
     const backstop = (req.timeoutMs ?? 7 * 24 * 3600 * 1000) + 60_000;
-    await sandbox.startProcess(shJoin(["node", RUNNER, dir]), { processId: execId, timeout: backstop });
+    await sandbox.startProcess(shJoin(["node", this.layout.runner, dir]), { processId: execId, timeout: backstop });
     for (let i = 0; i < 50; i++) {
       const first = await this.journalLine(id, execId, "head");
       if (first?.type === "start") return { execId, pid: first.pid };
@@ -126,7 +176,7 @@ export class SdkBackend implements SandboxBackend {
 
   async *events(id: string, execId: string, after: number, signal: AbortSignal): AsyncIterable<ExecEvent> {
     const sandbox = this.sandbox(id);
-    const journal = `${EXEC_ROOT}/${execId}/events.ndjson`;
+    const journal = `${this.execRoot}/${execId}/events.ndjson`;
     const reader = new JournalReader(after);
     let failures = 0;
     let lastError: unknown = new Error("lost the command's output stream");
@@ -169,7 +219,7 @@ export class SdkBackend implements SandboxBackend {
   async downloadTar(id: string, path: string, exclude: string[]): Promise<ReadableStream<Uint8Array>> {
     await this.known(id);
     const sandbox = this.sandbox(id);
-    const file = `${TMP}/download-${crypto.randomUUID()}.tar`;
+    const file = `${this.layout.tmp}/download-${crypto.randomUUID()}.tar`;
     // --no-wildcards: an excluded name is literal; unanchored (tar's default for --exclude), it
     // matches that name as any path segment, as the contract says.
     const excludes = exclude.map((name) => `--exclude=${shQuote(name)}`).join(" ");
@@ -211,25 +261,12 @@ export class SdkBackend implements SandboxBackend {
     await this.registry().remove(id);
   }
 
-  private namespace(): DurableObjectNamespace<Sandbox> {
-    if (!this.env.Sandbox) throw new BackendError(503, "unavailable", "the Worker has no Sandbox binding (see wrangler.jsonc)");
-    return this.env.Sandbox;
+  private sandbox(id: string): SandboxHandle {
+    return this.platform.sandbox(id);
   }
 
-  private registry(): DurableObjectStub<SandboxRegistry> {
-    const ns = this.env.REGISTRY;
-    if (!ns) throw new BackendError(503, "unavailable", "the Worker has no REGISTRY binding (see wrangler.jsonc)");
-    return ns.get(ns.idFromName("registry"));
-  }
-
-  private sandbox(id: string) {
-    return getSandbox(this.namespace(), id, {
-      keepAlive: false,
-      sleepAfter: this.env.SANDBOX_SLEEP_AFTER || "30m",
-      // Commands must not queue behind each other in one shell: a tail follows an exec's journal
-      // for as long as it runs while other calls come and go.
-      enableDefaultSession: false,
-    });
+  private registry(): RegistryHandle {
+    return this.platform.registry();
   }
 
   /** 404 for a sandbox this Worker did not create (or already destroyed), before touching the SDK. */
@@ -246,10 +283,10 @@ export class SdkBackend implements SandboxBackend {
   /** The first or last line of an exec's journal, or null when there is none (yet). */
   private async journalLine(id: string, execId: string, which: "head" | "tail"): Promise<JournalLine | null> {
     await this.known(id);
-    const journal = `${EXEC_ROOT}/${execId}/events.ndjson`;
+    const journal = `${this.execRoot}/${execId}/events.ndjson`;
     const r = await this.sandbox(id).exec(`${which} -n 1 ${shQuote(journal)}`, { timeout: HELPER_TIMEOUT_MS });
     if (r.exitCode !== 0) {
-      const dirExists = await this.sandbox(id).exec(`test -d ${shQuote(`${EXEC_ROOT}/${execId}`)}`);
+      const dirExists = await this.sandbox(id).exec(`test -d ${shQuote(`${this.execRoot}/${execId}`)}`);
       if (dirExists.exitCode !== 0) throw notFound(`exec ${execId}`);
       return null;
     }

@@ -64,7 +64,8 @@ start() {
   echo $! >"$state/pid"
 
   local url="http://127.0.0.1:$port" deadline=$((SECONDS + 90))
-  until curl -fsS --max-time 2 "$url/health" >/dev/null 2>&1; do
+  # Our stub Worker, not whatever else might listen on that port.
+  until curl -fsS --max-time 2 "$url/health" 2>/dev/null | grep -q '"sdk":"stub"'; do
     if ! kill -0 "$(cat "$state/pid")" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
       log "wrangler dev did not answer on $url/health; last lines of its log:"
       tail -n 40 "$state/wrangler.log" >&2

@@ -29,11 +29,15 @@ public final class CloudflareProvider implements SandboxProvider {
         this.tuning = tuning;
     }
 
+    /**
+     * Checks the Worker answers and accepts the token, before anything is created: /health needs no token, so the
+     * listing (which also finds orphans to reap) is what proves the token right.
+     */
     @Override
     public void prepare(Progress progress) throws SandboxException, InterruptedException {
         progress.start("Checking the Cloudflare Worker");
         String version = api.health();
-        reapOrphans();
+        reapOrphans(list());
         progress.done("Cloudflare Worker " + version + " at " + api.worker());
     }
 
@@ -71,15 +75,15 @@ public final class CloudflareProvider implements SandboxProvider {
     }
 
     /** Destroys sandboxes whose cct process died (SIGKILL, a crashed machine): a courtesy that never fails the run. */
-    private void reapOrphans() throws InterruptedException {
-        try {
-            for (SandboxInfo info : list()) {
-                if (info.labels().ownerIsGone()) {
+    private void reapOrphans(List<SandboxInfo> sandboxes) throws InterruptedException {
+        for (SandboxInfo info : sandboxes) {
+            if (info.labels().ownerIsGone()) {
+                try {
                     api.delete(info.id());
+                } catch (SandboxException e) {
+                    // 'cct sandboxes clean' can try again; this run does not depend on it.
                 }
             }
-        } catch (SandboxException e) {
-            // The run itself does not depend on it.
         }
     }
 

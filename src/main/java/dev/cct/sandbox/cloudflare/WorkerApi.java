@@ -27,6 +27,8 @@ final class WorkerApi {
 
     private final WorkerConfig config;
     private final WorkerCalls calls;
+    /** Destroying runs in cleanup paths (a shutdown hook, too): bounded in time, whatever the Worker does. */
+    private final WorkerCalls destroyCalls;
     /** For event streams: no read deadline shorter than the idle timeout, and never a silent resend. */
     private final OkHttpClient streaming;
 
@@ -40,6 +42,8 @@ final class WorkerApi {
                 .connectTimeout(15, TimeUnit.SECONDS).readTimeout(60, TimeUnit.SECONDS)
                 .writeTimeout(60, TimeUnit.SECONDS).build();
         this.calls = new WorkerCalls(client, backoff);
+        this.destroyCalls = new WorkerCalls(client.newBuilder().callTimeout(15, TimeUnit.SECONDS).build(),
+                new Backoff(Math.min(3, backoff.maxAttempts()), backoff.first(), Duration.ofSeconds(1)));
         this.streaming = client.newBuilder().retryOnConnectionFailure(false)
                 .readTimeout(idleTimeout.plusSeconds(10)).build();
     }
@@ -106,7 +110,7 @@ final class WorkerApi {
     /** {@code DELETE /v1/sandboxes/{id}}; an unknown sandbox is already what we wanted. */
     void delete(String id) throws SandboxException, InterruptedException {
         try {
-            call(authorized(sandbox(id)).delete().build(), WorkerCalls.Safety.IDEMPOTENT, "destroy sandbox " + id);
+            call(destroyCalls, authorized(sandbox(id)).delete().build(), WorkerCalls.Safety.IDEMPOTENT, "destroy sandbox " + id);
         } catch (SandboxException e) {
             if (!(e.getCause() instanceof WorkerCallException c && c.error().notFound())) {
                 throw e;
@@ -160,7 +164,12 @@ final class WorkerApi {
     }
 
     private JsonNode call(Request request, WorkerCalls.Safety safety, String action) throws SandboxException, InterruptedException {
-        try (Response response = calls.execute(request, safety)) {
+        return call(calls, request, safety, action);
+    }
+
+    private JsonNode call(WorkerCalls with, Request request, WorkerCalls.Safety safety, String action)
+            throws SandboxException, InterruptedException {
+        try (Response response = with.execute(request, safety)) {
             byte[] body = response.body().bytes();
             if (body.length == 0) {
                 return Json.mapper().createObjectNode();

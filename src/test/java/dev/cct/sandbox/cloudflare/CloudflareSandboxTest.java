@@ -307,10 +307,9 @@ class CloudflareSandboxTest {
     }
 
     @Test
-    void aWrongTokenIsNamedWithItsFixAndNeverShown() throws Exception {
+    void aWrongTokenIsNamedWithItsFixAndNeverShownBeforeAnythingIsCreated() throws Exception {
         CloudflareProvider provider = provider(worker.url(), "wrong-token-wrong-token");
-        provider.prepare(Progress.NONE); // /health needs no token
-        assertThatThrownBy(() -> provider.create(SandboxLabels.forThisProcess(), Progress.NONE))
+        assertThatThrownBy(() -> provider.prepare(Progress.NONE))
                 .isInstanceOf(SandboxException.class)
                 .hasMessageContaining("refused CLOUDFLARE_SANDBOX_TOKEN").hasMessageContaining("cct cloudflare deploy")
                 .hasMessageNotContaining("wrong-token-wrong-token").hasMessageNotContaining(TOKEN);
@@ -319,7 +318,7 @@ class CloudflareSandboxTest {
     @Test
     void aWorkerWithoutItsSecretSaysHowToSetIt() throws Exception {
         try (FakeWorker unconfigured = FakeWorker.start(dir.resolve("bare"), "")) {
-            assertThatThrownBy(() -> provider(unconfigured.url(), TOKEN).list())
+            assertThatThrownBy(() -> provider(unconfigured.url(), TOKEN).prepare(Progress.NONE))
                     .hasMessageContaining("wrangler secret put CLOUDFLARE_SANDBOX_TOKEN").hasMessageNotContaining(TOKEN);
         }
     }

@@ -88,9 +88,9 @@ class CloudflareWorkerContractIT {
 
     @Test
     void healthAnswersWithoutATokenAndAWrongTokenIsRefusedByName() throws Exception {
-        provider("a-wrong-token-for-sure").prepare(Progress.NONE);
+        provider(token).prepare(Progress.NONE);
         assertThat(api().health()).isNotBlank();
-        assertThatThrownBy(() -> provider("a-wrong-token-for-sure").create(SandboxLabels.forThisProcess(), Progress.NONE))
+        assertThatThrownBy(() -> provider("a-wrong-token-for-sure").prepare(Progress.NONE))
                 .isInstanceOf(SandboxException.class).hasMessageContaining("refused CLOUDFLARE_SANDBOX_TOKEN")
                 .hasMessageNotContaining("a-wrong-token-for-sure").hasMessageNotContaining(token);
     }

@@ -99,6 +99,11 @@ class SseReaderTest {
     }
 
     @Test
+    void aByteOrderMarkAtTheStartIsNotPartOfTheFirstField() throws IOException {
+        assertThat(readAll("\uFEFFevent: a\ndata: 1\n\n", 1)).containsExactly(new SseEvent("", "a", "1"));
+    }
+
+    @Test
     void multiByteCharactersSplitAcrossReadsDecodeWhole() throws IOException {
         assertThat(readAll("data: é✓€\n\n", 1)).containsExactly(new SseEvent("", "message", "é✓€"));
     }

@@ -65,7 +65,7 @@ final class ExecFollower {
                     if (execId == null && !cut.requestSent()) {
                         // The Worker never saw the request: starting it again cannot run the command twice.
                         stream.close();
-                        failed(problem, "start the command");
+                        failed(problem, "could not reach the Worker to start the command");
                         stream = connection.start();
                         continue;
                     }
@@ -85,7 +85,7 @@ final class ExecFollower {
                 if (connection.destroyed()) {
                     throw new SandboxException("the sandbox was destroyed while the command ran");
                 }
-                Integer confirmed = failed(problem, "re-attach to the command");
+                Integer confirmed = failed(problem, "lost the command's event stream");
                 if (confirmed != null) {
                     return confirmed;
                 }
@@ -128,7 +128,7 @@ final class ExecFollower {
      * command ended: an exit code it confirms is returned (output after the last delivered event may be missing);
      * otherwise the command is lost.
      */
-    private Integer failed(String problem, String action) throws SandboxException, InterruptedException {
+    private Integer failed(String problem, String giveUp) throws SandboxException, InterruptedException {
         failures++;
         if (failures < backoff.maxAttempts()) {
             backoff.sleep(failures);
@@ -140,15 +140,6 @@ final class ExecFollower {
                 return status.exitCode();
             }
         }
-        throw new SandboxException("lost the command's event stream " + failures + " times in a row and could not "
-                + action + " (last: " + problem + ")");
-    }
-
-    long lastSeq() {
-        return lastSeq;
-    }
-
-    String execId() {
-        return execId;
+        throw new SandboxException(giveUp + " (" + failures + " tries; last: " + problem + ")");
     }
 }

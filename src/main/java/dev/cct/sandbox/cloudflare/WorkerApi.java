@@ -29,7 +29,7 @@ final class WorkerApi {
     private final WorkerCalls calls;
     /** Destroying runs in cleanup paths (a shutdown hook, too): bounded in time, whatever the Worker does. */
     private final WorkerCalls destroyCalls;
-    /** For event streams: no read deadline shorter than the idle timeout, and never a silent resend. */
+    /** For event streams: no read deadline shorter than the idle timeout, never a silent resend. */
     private final OkHttpClient streaming;
 
     WorkerApi(WorkerConfig config, Duration idleTimeout, Backoff backoff) {
@@ -44,8 +44,8 @@ final class WorkerApi {
         this.calls = new WorkerCalls(client, backoff);
         this.destroyCalls = new WorkerCalls(client.newBuilder().callTimeout(15, TimeUnit.SECONDS).build(),
                 new Backoff(Math.min(3, backoff.maxAttempts()), backoff.first(), Duration.ofSeconds(1)));
-        this.streaming = client.newBuilder().retryOnConnectionFailure(false)
-                .readTimeout(idleTimeout.plusSeconds(10)).build();
+        // Fresh connections too: an exec POST must be provably unsent before it is sent again.
+        this.streaming = WorkerCalls.freshConnections(client).newBuilder().readTimeout(idleTimeout.plusSeconds(10)).build();
     }
 
     String worker() {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import okhttp3.Callback;
+import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -25,18 +27,28 @@ final class WorkerCalls {
     enum Safety { IDEMPOTENT, ONCE }
 
     private final OkHttpClient client;
-    /** Without OkHttp's own silent retry, which may resend a request that was already written. */
+    /**
+     * For calls that must not run twice: without OkHttp's silent retry (it may resend a request already written), and
+     * always on a fresh connection. A pooled keep-alive connection may have been closed by the other end meanwhile;
+     * a write into it fails only after the body "left", which would make a harmless failure look ambiguous.
+     */
     private final OkHttpClient noSilentRetry;
     private final Backoff backoff;
 
     WorkerCalls(OkHttpClient client, Backoff backoff) {
         this.client = client;
-        this.noSilentRetry = client.newBuilder().retryOnConnectionFailure(false).build();
+        this.noSilentRetry = freshConnections(client);
         this.backoff = backoff;
     }
 
     OkHttpClient client() {
         return client;
+    }
+
+    /** A client that never resends on its own and never reuses a connection. */
+    static OkHttpClient freshConnections(OkHttpClient client) {
+        return client.newBuilder().retryOnConnectionFailure(false)
+                .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
     }
 
     /**

@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -184,8 +183,16 @@ class CloudflareSandboxTest {
         }
         try (Sandbox sandbox = create()) {
             assertThatThrownBy(() -> sandbox.exec(sh("sleep 20", sandbox), new Recorder()))
-                    .isInstanceOf(SandboxException.class).hasMessageContaining("lost the command's event stream");
+                    .isInstanceOf(SandboxException.class).hasMessageContaining("lost the command's event stream (5 tries");
         }
+    }
+
+    @Test
+    void aCommandThatNeverReachedTheWorkerIsSentAgainThenReported() throws Exception {
+        Sandbox sandbox = create();
+        worker.close(); // connections are refused now: no request can have left
+        assertThatThrownBy(() -> sandbox.exec(sh("true", sandbox), new Recorder())).isInstanceOf(SandboxException.class)
+                .hasMessageContaining("could not reach the Worker to start the command (5 tries");
     }
 
     @Test
@@ -373,10 +380,5 @@ class CloudflareSandboxTest {
         } catch (java.io.IOException e) {
             return true;
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static Throwable cause(ExecutionException e) {
-        return e.getCause();
     }
 }

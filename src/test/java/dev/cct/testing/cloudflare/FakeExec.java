@@ -86,8 +86,10 @@ final class FakeExec {
     /** Kills the command and everything it started. */
     void kill() {
         if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            // The command first (else a shell sees its child die and runs its next line), then what it started.
+            List<ProcessHandle> children = process.descendants().toList();
             process.destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
         }
     }
 

@@ -11,25 +11,30 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cct cloudflare deploy}: puts cct's Worker on the user's Cloudflare account, once. */
-@Command(name = "cloudflare", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "deploy",
+@Command(name = "cloudflare", synopsisSubcommandLabel = "deploy", usageHelpWidth = 100,
         description = "Set up the Cloudflare Worker that --sandbox cloudflare talks to.")
 public final class CloudflareCommand {
     private final Context context;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+    boolean help;
 
     public CloudflareCommand(Context context) {
         this.context = context;
     }
 
-    @Command(name = "deploy", sortOptions = false, mixinStandardHelpOptions = true,
+    @Command(name = "deploy", sortOptions = false, usageHelpWidth = 100,
             description = {
-                "Deploy cct's Worker with your wrangler login (npm ci, wrangler deploy), store a new random",
-                "token as its secret, and print the two variables --sandbox cloudflare needs.",
+                "Deploy cct's Worker to your Cloudflare account and print the two variables to set.",
+                "Runs npm ci and wrangler deploy with your wrangler login, then stores a new random token",
+                "as the Worker's secret.",
                 "Needs Node.js (node, npm, npx), a Cloudflare account on the Workers Paid plan, and",
                 "'npx wrangler login' done (or CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID set).",
                 "",
                 "The token is printed ONCE, on purpose: it is your own secret and exists nowhere else.",
                 "Put both lines in ./.env or your secret store. Running deploy again replaces the token."})
     int deploy(@Mixin DisplayOptions display,
+               @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.") boolean help,
                @Option(names = "--project", paramLabel = "DIR",
                        description = "Deploy this Worker project folder instead of the one bundled with cct.") String project)
             throws InterruptedException {

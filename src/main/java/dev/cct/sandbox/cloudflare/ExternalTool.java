@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * A program found on the user's PATH (node, npm, npx) and run with arguments that never carry a secret: secrets go
@@ -41,13 +42,25 @@ final class ExternalTool {
         return Optional.empty();
     }
 
-    /** What a run printed (stdout and stderr merged, in order) and how it ended. */
+    /** Colours and cursor moves: tools such as wrangler send them even into a pipe. */
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]");
+
+    /** What a run printed (stdout and stderr merged, in order, without terminal escapes) and how it ended. */
     record Outcome(int exitCode, String output) {
-        /** The last {@code count} lines, for an error message. */
-        String tail(int count) {
-            List<String> lines = output.strip().lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+        /** The line that says what went wrong: the first one naming an error, else the last one; for one-line messages. */
+        String reason() {
+            List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+            for (String line : lines) {
+                if (line.contains("ERROR") || line.startsWith("npm error") || line.startsWith("Error")) {
+                    return line.replaceFirst("^\\W*\\[ERROR\\]\\s*", "");
+                }
+            }
+            return lines.isEmpty() ? "no output" : lines.get(lines.size() - 1);
         }
+    }
+
+    static String plain(String text) {
+        return ANSI.matcher(text).replaceAll("");
     }
 
     /**
@@ -77,20 +90,20 @@ final class ExternalTool {
             for (int b; (b = out.read()) >= 0; ) {
                 collected.write(b);
                 if (b == '\n') {
-                    eachLine.accept(line.toString(StandardCharsets.UTF_8));
+                    eachLine.accept(plain(line.toString(StandardCharsets.UTF_8)));
                     line.reset();
                 } else {
                     line.write(b);
                 }
             }
             if (line.size() > 0) {
-                eachLine.accept(line.toString(StandardCharsets.UTF_8));
+                eachLine.accept(plain(line.toString(StandardCharsets.UTF_8)));
             }
         } catch (IOException e) {
             // Output ended early; the exit code still decides.
         }
         try {
-            return new Outcome(process.waitFor(), collected.toString(StandardCharsets.UTF_8));
+            return new Outcome(process.waitFor(), plain(collected.toString(StandardCharsets.UTF_8)));
         } catch (InterruptedException e) {
             process.descendants().forEach(ProcessHandle::destroy);
             process.destroy();

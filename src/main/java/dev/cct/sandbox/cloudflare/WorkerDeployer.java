@@ -140,8 +140,8 @@ public final class WorkerDeployer {
         if (outcome.exitCode() != 0) {
             String hint = what.startsWith("wrangler") ? "; log in with 'npx wrangler login' (or set CLOUDFLARE_API_TOKEN"
                     + " and CLOUDFLARE_ACCOUNT_ID), and note that containers need the Workers Paid plan" : "";
-            throw new CctException(ExitCode.PROVIDER_FAILURE, what + " failed with exit code " + outcome.exitCode()
-                    + hint + ". Its last lines:\n" + outcome.tail(15));
+            throw new CctException(ExitCode.PROVIDER_FAILURE, what + " failed (exit " + outcome.exitCode() + "): "
+                    + WorkerError.oneLine(outcome.reason()) + hint + " (run with --verbose to see its whole output)");
         }
         return outcome;
     }

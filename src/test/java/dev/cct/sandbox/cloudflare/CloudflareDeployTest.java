@@ -111,12 +111,22 @@ class CloudflareDeployTest {
     }
 
     @Test
-    void aFailingWranglerIsAProviderFailureWithItsLastLinesAndTheLoginHint() throws IOException {
+    void aFailingWranglerIsAProviderFailureWithItsReasonAndTheLoginHint() throws IOException {
         script("npx", "echo 'Not logged in.' >&2; exit 1");
         Run run = deploy(bin + ":/usr/bin:/bin");
         assertThat(run.code()).isEqualTo(3);
-        assertThat(run.err()).contains("wrangler deploy failed with exit code 1", "Not logged in.", "npx wrangler login");
+        // One line, as every cct error: the tool's reason, the fix, and where to see more.
+        assertThat(run.err().lines().filter(line -> line.startsWith("cct:")).toList()).singleElement().asString()
+                .contains("wrangler deploy failed (exit 1): Not logged in.", "npx wrangler login", "--verbose");
         assertThat(run.out()).doesNotContain("CLOUDFLARE_SANDBOX_TOKEN=");
+    }
+
+    @Test
+    void theReasonLineOfAToolsOutputLosesItsColours() {
+        String wrangler = "\u001B[31m✘ \u001B[41;31m[\u001B[41;97mERROR\u001B[41;31m]\u001B[0m \u001B[1mset CLOUDFLARE_API_TOKEN\u001B[0m\n\nlogs: x\n";
+        ExternalTool.Outcome outcome = new ExternalTool.Outcome(1, ExternalTool.plain(wrangler));
+        assertThat(outcome.reason()).isEqualTo("set CLOUDFLARE_API_TOKEN");
+        assertThat(new ExternalTool.Outcome(1, "a\nlast words\n\n").reason()).isEqualTo("last words");
     }
 
     @Test

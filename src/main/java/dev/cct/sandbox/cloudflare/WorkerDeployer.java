@@ -81,8 +81,7 @@ public final class WorkerDeployer {
         ExternalTool npx = require("npx");
         step.accept("Using " + node.executable() + " in " + project);
 
-        step.accept("Installing the Worker's dependencies (npm ci)");
-        run(npm, project, List.of("ci", "--no-audit", "--no-fund"), null, "npm ci");
+        installDependencies(npm, project);
 
         step.accept("Deploying the Worker (npx wrangler deploy)");
         ExternalTool.Outcome deployed = run(npx, project, List.of("wrangler", "deploy"), null, "wrangler deploy");
@@ -93,6 +92,27 @@ public final class WorkerDeployer {
         run(npx, project, List.of("wrangler", "secret", "put", Secrets.CLOUDFLARE_SANDBOX_TOKEN),
                 (token + "\n").getBytes(StandardCharsets.UTF_8), "wrangler secret put");
         return new Deployed(url, token);
+    }
+
+    /** npm ci, unless node_modules was installed from this very lock file already (a second deploy). */
+    private void installDependencies(ExternalTool npm, Path project) throws InterruptedException {
+        Path lock = project.resolve("package-lock.json");
+        Path installedFrom = project.resolve("node_modules/.cct-installed-lock");
+        try {
+            if (Files.isRegularFile(installedFrom) && Files.mismatch(lock, installedFrom) == -1) {
+                step.accept("The Worker's dependencies are installed already");
+                return;
+            }
+        } catch (IOException e) {
+            // Cannot tell: install.
+        }
+        step.accept("Installing the Worker's dependencies (npm ci)");
+        run(npm, project, List.of("ci", "--no-audit", "--no-fund"), null, "npm ci");
+        try {
+            Files.copy(lock, installedFrom, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // Only a shortcut for next time.
+        }
     }
 
     /** 32 random bytes as hex: 256 bits, and only characters that survive any shell or .env file. */

@@ -34,7 +34,7 @@ class CloudflareDeployTest {
         bin = Files.createDirectories(dir.resolve("bin"));
         calls = dir.resolve("calls.log");
         script("node", "echo v20.0.0");
-        script("npm", "echo \"npm $* (in $(pwd))\" >> '" + calls + "'; echo 'added 42 packages'");
+        script("npm", "echo \"npm $* (in $(pwd))\" >> '" + calls + "'; mkdir -p node_modules; echo 'added 42 packages'");
         script("npx", """
                 echo "npx $*" >> '%1$s'
                 case "$*" in
@@ -95,10 +95,11 @@ class CloudflareDeployTest {
     }
 
     @Test
-    void everyDeployMakesANewToken() {
+    void everyDeployMakesANewTokenAndASecondOneReusesTheInstalledDependencies() throws IOException {
         String first = deploy(bin + ":/usr/bin:/bin").out();
         String second = deploy(bin + ":/usr/bin:/bin").out();
         assertThat(first).isNotEqualTo(second);
+        assertThat(Files.readAllLines(calls)).filteredOn(line -> line.startsWith("npm ci")).hasSize(1);
     }
 
     @Test

@@ -306,6 +306,26 @@ class CloudflareSandboxTest {
     }
 
     @Test
+    void aRefusedUploadIsNotSentAgainButADownloadRetriesAServerFault() throws Exception {
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        try (TarWriter writer = new TarWriter(tar)) {
+            writer.addFile("workspace/a.txt", "a".getBytes(StandardCharsets.UTF_8), false);
+        }
+        try (Sandbox sandbox = create()) {
+            worker.faults().refuseNext("PUT", 1, 500);
+            assertThatThrownBy(() -> sandbox.upload(new ByteArrayInputStream(tar.toByteArray()), sandbox.home()))
+                    .isInstanceOf(SandboxException.class).hasMessageContaining("while trying to upload files");
+            sandbox.upload(new ByteArrayInputStream(tar.toByteArray()), sandbox.home());
+            worker.faults().refuseNext("GET", 2, 503);
+            try (InputStream in = sandbox.download(sandbox.home() + "/workspace", List.of())) {
+                assertThat(SafeExtractor.extract(in, dir.resolve("back"), p -> false).files()).isEqualTo(1);
+            }
+            assertThat(worker.requests().stream().filter(r -> r.startsWith("PUT")).count()).isEqualTo(2);
+            assertThat(worker.requests().stream().filter(r -> r.startsWith("GET") && r.endsWith("/archive")).count()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void aCommandThatCannotStartIsASandboxErrorNotAnExitCode() throws Exception {
         try (Sandbox sandbox = create()) {
             assertThatThrownBy(() -> sandbox.exec(new Sandbox.ExecSpec(List.of("/no/such/program"), Map.of(), sandbox.home(), null), new Recorder()))

@@ -135,6 +135,11 @@ final class WorkerApi {
             Response response = calls.execute(authorized(target.build()).get().build(), WorkerCalls.Safety.IDEMPOTENT);
             return response.body().byteStream();
         } catch (WorkerCallException e) {
+            if (e.error().notFound()) {
+                // The same answer for a missing folder and a missing sandbox (CONTRACT.md): say both.
+                throw new SandboxException("nothing to download: " + path + " does not exist in the Cloudflare sandbox"
+                        + " (or the sandbox is gone)", e);
+            }
             throw CloudflareErrors.refused("download " + path, e.error(), worker());
         } catch (IOException e) {
             throw CloudflareErrors.unreachable("download " + path, e, worker());

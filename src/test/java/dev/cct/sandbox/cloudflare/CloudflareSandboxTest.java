@@ -326,6 +326,14 @@ class CloudflareSandboxTest {
     }
 
     @Test
+    void aFolderThatDoesNotExistHasNothingToDownload() throws Exception {
+        try (Sandbox sandbox = create()) {
+            assertThatThrownBy(() -> sandbox.download(sandbox.home() + "/nothing-here", List.of()).close())
+                    .isInstanceOf(SandboxException.class).hasMessageContaining("nothing-here does not exist");
+        }
+    }
+
+    @Test
     void aCommandThatCannotStartIsASandboxErrorNotAnExitCode() throws Exception {
         try (Sandbox sandbox = create()) {
             assertThatThrownBy(() -> sandbox.exec(new Sandbox.ExecSpec(List.of("/no/such/program"), Map.of(), sandbox.home(), null), new Recorder()))

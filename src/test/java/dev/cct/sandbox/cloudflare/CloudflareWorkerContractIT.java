@@ -233,6 +233,13 @@ class CloudflareWorkerContractIT {
     }
 
     @Test
+    void aFolderThatDoesNotExistHasNothingToDownload() throws Exception {
+        Sandbox sandbox = sandbox();
+        assertThatThrownBy(() -> sandbox.download("/no/such/folder", List.of()).close())
+                .isInstanceOf(SandboxException.class).hasMessageContaining("nothing to download: /no/such/folder does not exist");
+    }
+
+    @Test
     void aDestroyedSandboxIsReportedGone() throws Exception {
         Sandbox sandbox = sandbox();
         provider(token).remove(sandbox.id());

@@ -57,6 +57,12 @@ export class BackendError extends Error {
   }
 }
 
+/** One line, at most 500 characters, for a `message` field. */
+export function errorMessage(e: unknown): string {
+  const s = e instanceof Error ? e.message : String(e);
+  return s.replace(/\s+/g, " ").trim().slice(0, 500) || "unknown error";
+}
+
 export const notFound = (what: string) => new BackendError(404, "not_found", `${what} not found`);
 
 export interface SandboxBackend {

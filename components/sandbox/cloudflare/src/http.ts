@@ -2,7 +2,9 @@
 // archive routes. It knows nothing of the Sandbox SDK: it talks to a SandboxBackend (backend.ts).
 // The contract it implements is CONTRACT.md in this folder.
 
-import { BackendError, type ExecEvent, type ExecRequest, type Labels, type SandboxBackend } from "./backend";
+import { constantTimeEquals } from "./auth";
+import { BackendError, errorMessage, type ExecRequest, type Labels, type SandboxBackend } from "./backend";
+import { sseResponse, type SseFrame } from "./sse";
 
 /** The Worker's own version, reported by GET /health. */
 export const WORKER_VERSION = "0.1.0";
@@ -30,7 +32,7 @@ export function createHandler<E extends HttpEnv>(backendFor: (env: E) => Sandbox
       } catch (e) {
         if (e instanceof BackendError) return jsonError(e.status, e.code, e.message);
         console.error("internal error", e);
-        return jsonError(500, "internal", oneLine(e));
+        return jsonError(500, "internal", errorMessage(e));
       }
     },
   };
@@ -116,11 +118,9 @@ async function route<E extends HttpEnv>(
       if (method !== "POST") return noRoute(method, path);
       const req = parseExecRequest(await readJson(request));
       const started = await backend.startExec(id, req);
-      return sse(
+      return sseResponse(
         { id: 0, event: "start", data: { execId: started.execId, pid: started.pid } },
-        backend,
-        id,
-        started.execId,
+        (signal) => backend.events(id, started.execId, 0, signal),
         0,
         heartbeatMs(env),
       );
@@ -145,7 +145,7 @@ async function route<E extends HttpEnv>(
         after = Number(afterRaw.trim());
         await backend.execPid(id, execId); // 404 for an unknown exec before the stream starts
       }
-      return sse(first, backend, id, execId, after, heartbeatMs(env));
+      return sseResponse(first, (signal) => backend.events(id, execId, after, signal), after, heartbeatMs(env));
     }
   }
   return noRoute(method, path);
@@ -161,110 +161,6 @@ async function putArchive(request: Request, url: URL, env: HttpEnv, backend: San
   if (request.body === null) throw bad("missing request body (a tar archive)");
   await backend.uploadTar(id, dest, request.body, max);
   return new Response(null, { status: 204 });
-}
-
-// ---------------------------------------------------------------------------------------------
-// SSE
-
-interface SseFrame {
-  id: number;
-  event: string;
-  data: unknown;
-}
-
-const encoder = new TextEncoder();
-
-function frame(f: SseFrame): Uint8Array {
-  return encoder.encode(`id: ${f.id}\nevent: ${f.event}\ndata: ${JSON.stringify(f.data)}\n\n`);
-}
-
-function eventFrame(ev: ExecEvent): SseFrame {
-  switch (ev.type) {
-    case "stdout":
-    case "stderr":
-      return { id: ev.seq, event: ev.type, data: { seq: ev.seq, data: toBase64(ev.data) } };
-    case "exit":
-      return { id: ev.seq, event: "exit", data: { seq: ev.seq, exitCode: ev.exitCode } };
-    case "error":
-      return { id: ev.seq, event: "error", data: { seq: ev.seq, code: ev.code, message: ev.message } };
-  }
-}
-
-const TICK = Symbol("tick");
-
-/**
- * Streams `first` (if any), then the backend's events with seq > after, with a heartbeat whenever
- * nothing was sent for `hbMs`. The stream ends after exit or error. A client that goes away stops
- * the listening, not the command.
- */
-function sse(
-  first: SseFrame | null,
-  backend: SandboxBackend,
-  id: string,
-  execId: string,
-  after: number,
-  hbMs: number,
-): Response {
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const writer = writable.getWriter();
-  const abort = new AbortController();
-
-  const pump = async () => {
-    let lastSeq = after;
-    let iterator: AsyncIterator<ExecEvent> | null = null;
-    try {
-      if (first) await writer.write(frame(first));
-      iterator = backend.events(id, execId, after, abort.signal)[Symbol.asyncIterator]();
-      let pending: Promise<IteratorResult<ExecEvent>> | null = null;
-      for (;;) {
-        pending ??= iterator.next();
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const tick = new Promise<typeof TICK>((resolve) => {
-          timer = setTimeout(() => resolve(TICK), hbMs);
-        });
-        const r = await Promise.race([pending, tick]);
-        clearTimeout(timer);
-        if (r === TICK) {
-          await writer.write(frame({ id: lastSeq, event: "heartbeat", data: {} }));
-          continue;
-        }
-        pending = null;
-        if (r.done) break;
-        const ev = r.value;
-        await writer.write(frame(eventFrame(ev)));
-        lastSeq = ev.seq;
-        if (ev.type === "exit" || ev.type === "error") break;
-      }
-      await writer.close();
-    } catch (e) {
-      if (abort.signal.aborted) return; // the client went away
-      // The backend failed mid-stream: say so, then end the stream.
-      const code = e instanceof BackendError ? e.code : "unavailable";
-      try {
-        await writer.write(frame({ id: lastSeq + 1, event: "error", data: { seq: lastSeq + 1, code, message: oneLine(e) } }));
-        await writer.close();
-      } catch {
-        // the client is gone too
-      }
-    } finally {
-      abort.abort();
-      if (iterator?.return) {
-        iterator.return(undefined).catch(() => {});
-      }
-    }
-  };
-  // A failed write (client gone) rejects inside pump; make sure the listening stops.
-  writer.closed.catch(() => abort.abort());
-  pump().catch((e) => console.error("sse pump", e));
-
-  return new Response(readable, {
-    status: 200,
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      "X-Accel-Buffering": "no",
-    },
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -329,8 +225,10 @@ function parseExecRequest(body: Record<string, unknown>): ExecRequest {
 function absPath(v: string | null, name: string): string {
   if (v === null || v === "") throw bad(`${name} is required`);
   if (!v.startsWith("/") || v.includes("\0")) throw bad(`${name} must be an absolute path`);
-  if (v.split("/").includes("..")) throw bad(`${name} must not contain ".."`);
-  return v.length > 1 ? v.replace(/\/+$/, "") : v;
+  const segs = v.split("/").filter((seg) => seg !== "" && seg !== ".");
+  if (segs.includes("..")) throw bad(`${name} must not contain ".."`);
+  // Normalized ("/a//b/./" is "/a/b"), so backends can compare paths as strings.
+  return "/" + segs.join("/");
 }
 
 function heartbeatMs(env: HttpEnv): number {
@@ -361,32 +259,7 @@ function json(status: number, body: unknown): Response {
   });
 }
 
-export function jsonError(status: number, code: string, message: string): Response {
+function jsonError(status: number, code: string, message: string): Response {
   return json(status, { code, message });
 }
 
-function oneLine(e: unknown): string {
-  const s = e instanceof Error ? e.message : String(e);
-  return s.replace(/\s+/g, " ").trim().slice(0, 500) || "unknown error";
-}
-
-/** Compares SHA-256 digests byte by byte without an early exit, so timing does not reveal the token. */
-async function constantTimeEquals(a: string, b: string): Promise<boolean> {
-  const [da, db] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(a)),
-    crypto.subtle.digest("SHA-256", encoder.encode(b)),
-  ]);
-  const x = new Uint8Array(da);
-  const y = new Uint8Array(db);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
-  return diff === 0;
-}
-
-export function toBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(s);
-}

@@ -59,7 +59,9 @@ export function readTar(bytes: Uint8Array): TarEntry[] {
   let longName: string | null = null;
   let longLink: string | null = null;
   let pax: Record<string, string> = {};
-  while (off + BLOCK <= bytes.length) {
+  for (;;) {
+    if (off === bytes.length) break; // no end-of-archive blocks: accepted, as GNU tar does
+    if (off + BLOCK > bytes.length) throw new Error(`truncated tar archive (${bytes.length - off} stray bytes at offset ${off})`);
     const h = bytes.subarray(off, off + BLOCK);
     if (h.every((b) => b === 0)) break;
     let sum = 0;

@@ -45,8 +45,8 @@ import picocli.CommandLine.Option;
             "E2B_API_KEY, CLOUDFLARE_SANDBOX_URL, CLOUDFLARE_SANDBOX_TOKEN.",
             "Exit codes: 0 ok, 1 Claude reported an error, 2 bad input, 3 sandbox failure, 124 timeout,",
             "130 interrupted."},
-        subcommands = {ComponentsCommand.class, SandboxesCommand.class, CompletionCommand.class, VersionCommand.class,
-                TrainCommand.class})
+        subcommands = {ComponentsCommand.class, SandboxesCommand.class, CloudflareCommand.class, CompletionCommand.class,
+            VersionCommand.class, TrainCommand.class})
 public final class CctCommand implements Callable<Integer> {
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
 
@@ -151,6 +151,8 @@ public final class CctCommand implements Callable<Integer> {
         Context context = new Context(out, err, environment, terminal);
         CommandLine cli = new CommandLine(new CctCommand(context), new Factory(context));
         cli.setOut(out).setErr(err);
+        // "--sandbox cloudflare" must stay an option value, although "cloudflare" is also a subcommand's name.
+        cli.setAllowSubcommandsAsOptionParameters(true);
         cli.setParameterExceptionHandler((ex, arguments) -> {
             String message = ex.getMessage() == null ? "invalid arguments" : ex.getMessage().lines().findFirst().orElse("");
             err.println("cct: " + context.mask(message) + "; see 'cct --help'");

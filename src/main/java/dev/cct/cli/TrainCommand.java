@@ -7,6 +7,7 @@ import dev.cct.run.Environment;
 import dev.cct.run.OutputFormat;
 import dev.cct.run.Secrets;
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.cloudflare.CloudflareProvider;
 import dev.cct.sandbox.docker.DockerProvider;
 import dev.cct.sandbox.e2b.E2bProvider;
 import dev.cct.stream.StreamRenderer;
@@ -83,5 +84,7 @@ final class TrainCommand implements Callable<Integer> {
             // No engine on purpose: the client and its transport are loaded all the same.
         }
         new E2bProvider(Map.of(), Secrets.of(Map.of(Secrets.E2B_API_KEY, "e2b_train", "E2B_API_URL", "http://127.0.0.1:9")));
+        new CloudflareProvider(Secrets.of(Map.of(Secrets.CLOUDFLARE_SANDBOX_URL, "http://127.0.0.1:9",
+                Secrets.CLOUDFLARE_SANDBOX_TOKEN, "train")));
     }
 }

@@ -2,6 +2,7 @@ package dev.cct.run;
 
 import dev.cct.sandbox.ProviderKind;
 import dev.cct.sandbox.SandboxProvider;
+import dev.cct.sandbox.cloudflare.CloudflareProvider;
 import dev.cct.sandbox.docker.DockerProvider;
 import dev.cct.sandbox.e2b.E2bProvider;
 import java.util.Map;
@@ -22,8 +23,7 @@ public class Providers {
         return switch (kind) {
             case DOCKER -> new DockerProvider(environment, options);
             case E2B -> new E2bProvider(options, secrets);
-            case CLOUDFLARE -> throw new CctException(ExitCode.PROVIDER_FAILURE, "--sandbox " + kind.flag()
-                    + " is not available in this version of cct yet; use --sandbox docker");
+            case CLOUDFLARE -> new CloudflareProvider(secrets);
         };
     }
 }

@@ -120,6 +120,11 @@ final class Run implements Pipeline {
             sandbox = null;
             return finish(request, ui, exec, report, output, started, shortId(exec.sandboxId));
         } catch (SandboxException e) {
+            if (Signals.interrupted()) {
+                // Ctrl-C during a transfer surfaces as a failed transfer: it is still an interruption.
+                ui.info("cct: interrupted; sandbox destroyed");
+                return ExitCode.INTERRUPTED;
+            }
             throw CctException.provider(request.provider().flag() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -79,8 +79,13 @@ sealed interface ExecEvent {
     }
 
     private static byte[] bytes(JsonNode data, SseEvent event) throws IOException {
+        JsonNode value = data.get("data");
+        if (value == null || !value.isTextual()) {
+            throw new IOException("the Worker sent a '" + event.name() + "' event without data");
+        }
         try {
-            return Base64.getDecoder().decode(requiredText(data, "data", event));
+            // An empty string is a valid (empty) chunk, unlike a missing field.
+            return Base64.getDecoder().decode(value.asText());
         } catch (IllegalArgumentException e) {
             throw new IOException("the Worker sent a '" + event.name() + "' event whose data is not base64");
         }

@@ -23,6 +23,7 @@ final class SseReader {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
     private String lastEventId = "";
+    private boolean first = true;
 
     SseReader(InputStream in) {
         this.in = in;
@@ -72,6 +73,18 @@ final class SseReader {
 
     /** One line without its terminator, decoded as UTF-8 once whole (bytes of a character may span reads). */
     private String readLine() throws IOException {
+        String text = readRawLine();
+        if (first && text != null) {
+            first = false;
+            // The spec lets a stream start with a byte order mark; it is not part of the first field name.
+            if (text.startsWith("\uFEFF")) {
+                text = text.substring(1);
+            }
+        }
+        return text;
+    }
+
+    private String readRawLine() throws IOException {
         line.reset();
         while (true) {
             if (position == limit) {

@@ -1,0 +1,94 @@
+package dev.cct.sandbox.cloudflare;
+
+import dev.cct.run.Secrets;
+import dev.cct.sandbox.Progress;
+import dev.cct.sandbox.Sandbox;
+import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.SandboxLabels;
+import dev.cct.sandbox.SandboxProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Cloudflare containers, created and driven through cct's own Worker (components/sandbox/cloudflare), which the
+ * user deploys once with {@code cct cloudflare deploy}. cct needs only its URL and bearer token.
+ */
+public final class CloudflareProvider implements SandboxProvider {
+    private final WorkerApi api;
+    private final StreamTuning tuning;
+
+    /** Reads and checks the Worker's URL and token: a missing or malformed one is bad input, before any call. */
+    public CloudflareProvider(Secrets secrets) {
+        this(secrets, StreamTuning.DEFAULT, Backoff.CALLS);
+    }
+
+    /** With other patience: tests use a short idle timeout and quick retries, so fault injection runs in seconds. */
+    CloudflareProvider(Secrets secrets, StreamTuning tuning, Backoff calls) {
+        this.api = new WorkerApi(WorkerConfig.from(secrets), tuning.idleTimeout(), calls);
+        this.tuning = tuning;
+    }
+
+    /**
+     * Checks the Worker answers and accepts the token, before anything is created: /health needs no token, so the
+     * listing (which also finds orphans to reap) is what proves the token right.
+     */
+    @Override
+    public void prepare(Progress progress) throws SandboxException, InterruptedException {
+        progress.start("Checking the Cloudflare Worker");
+        String version = api.health();
+        reapOrphans(list());
+        progress.done("Cloudflare Worker " + version + " at " + api.worker());
+    }
+
+    @Override
+    public Sandbox create(SandboxLabels labels, Progress progress) throws SandboxException, InterruptedException {
+        progress.start("Starting Cloudflare sandbox");
+        WorkerApi.Created created = api.create(labels.asMap());
+        progress.done("Cloudflare sandbox " + created.id() + " ready");
+        return new CloudflareSandbox(api, created, tuning);
+    }
+
+    @Override
+    public List<SandboxInfo> list() throws SandboxException {
+        List<SandboxInfo> result = new ArrayList<>();
+        try {
+            for (WorkerApi.Listed listed : api.list()) {
+                Optional<SandboxLabels> labels = SandboxLabels.from(listed.labels());
+                labels.ifPresent(l -> result.add(new SandboxInfo(listed.id(), "cloudflare", "running", listed.createdAt(), l)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while listing Cloudflare sandboxes", e);
+        }
+        return result;
+    }
+
+    @Override
+    public void remove(String id) throws SandboxException {
+        try {
+            api.delete(id);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while destroying Cloudflare sandbox " + id, e);
+        }
+    }
+
+    /** Destroys sandboxes whose cct process died (SIGKILL, a crashed machine): a courtesy that never fails the run. */
+    private void reapOrphans(List<SandboxInfo> sandboxes) throws InterruptedException {
+        for (SandboxInfo info : sandboxes) {
+            if (info.labels().ownerIsGone()) {
+                try {
+                    api.delete(info.id());
+                } catch (SandboxException e) {
+                    // 'cct sandboxes clean' can try again; this run does not depend on it.
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CloudflareProvider[" + api.worker() + "]";
+    }
+}

@@ -1,0 +1,229 @@
+package dev.cct.sandbox.cloudflare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cct.catalog.Json;
+import dev.cct.sandbox.SandboxException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/** The Worker's HTTP contract (components/sandbox/cloudflare/CONTRACT.md), one method per route. */
+final class WorkerApi {
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final MediaType TAR = MediaType.get("application/x-tar");
+
+    private final WorkerConfig config;
+    private final WorkerCalls calls;
+    /** Destroying runs in cleanup paths (a shutdown hook, too): bounded in time, whatever the Worker does. */
+    private final WorkerCalls destroyCalls;
+    /** For event streams: no read deadline shorter than the idle timeout, never a silent resend. */
+    private final OkHttpClient streaming;
+
+    WorkerApi(WorkerConfig config, Duration idleTimeout, Backoff backoff) {
+        this.config = config;
+        Dispatcher dispatcher = new Dispatcher();
+        // Every call runs on the dispatcher (that is what makes it interruptible): allow a few in parallel.
+        dispatcher.setMaxRequests(64);
+        dispatcher.setMaxRequestsPerHost(32);
+        OkHttpClient client = new OkHttpClient.Builder().dispatcher(dispatcher)
+                .connectTimeout(15, TimeUnit.SECONDS).readTimeout(60, TimeUnit.SECONDS)
+                .writeTimeout(60, TimeUnit.SECONDS).build();
+        this.calls = new WorkerCalls(client, backoff);
+        this.destroyCalls = new WorkerCalls(client.newBuilder().callTimeout(15, TimeUnit.SECONDS).build(),
+                new Backoff(Math.min(3, backoff.maxAttempts()), backoff.first(), Duration.ofSeconds(1)));
+        // Fresh connections too: an exec POST must be provably unsent before it is sent again.
+        this.streaming = WorkerCalls.freshConnections(client).newBuilder().readTimeout(idleTimeout.plusSeconds(10)).build();
+    }
+
+    String worker() {
+        return config.display();
+    }
+
+    /** A sandbox as create answered. */
+    record Created(String id, String home, String user) {
+    }
+
+    record Listed(String id, Map<String, String> labels, String createdAt) {
+    }
+
+    record Status(boolean running, Integer exitCode) {
+    }
+
+    /** {@code GET /health}: checks that the URL is cct's Worker; returns its version. */
+    String health() throws SandboxException, InterruptedException {
+        Request request = new Request.Builder().url(url("health").build()).get().build();
+        JsonNode json;
+        try {
+            json = call(request, WorkerCalls.Safety.IDEMPOTENT, "check its health");
+        } catch (SandboxException e) {
+            if (e.getCause() instanceof WorkerCallException c && c.error().notFound()) {
+                throw new SandboxException(worker() + " is not cct's Worker (GET /health answered 404); "
+                        + CloudflareErrors.DEPLOY, e.getCause());
+            }
+            throw e;
+        }
+        if (!json.path("ok").asBoolean(false)) {
+            throw new SandboxException(worker() + " answered /health without \"ok\":true, so it is not cct's Worker; "
+                    + CloudflareErrors.DEPLOY);
+        }
+        return json.path("version").asText("?");
+    }
+
+    /** {@code POST /v1/sandboxes}. Sent again only when it provably never left. */
+    Created create(Map<String, String> labels) throws SandboxException, InterruptedException {
+        ObjectNode body = Json.mapper().createObjectNode();
+        ObjectNode labelNode = body.putObject("labels");
+        labels.forEach(labelNode::put);
+        JsonNode json = call(authorized(url("v1/sandboxes")).post(jsonBody(body)).build(), WorkerCalls.Safety.ONCE,
+                "create a sandbox");
+        String id = json.path("id").asText("");
+        if (id.isEmpty()) {
+            throw new SandboxException("the Worker answered without a sandbox id while creating a sandbox");
+        }
+        return new Created(id, json.path("home").asText("/root"), json.path("user").asText("root"));
+    }
+
+    List<Listed> list() throws SandboxException, InterruptedException {
+        JsonNode json = call(authorized(url("v1/sandboxes")).get().build(), WorkerCalls.Safety.IDEMPOTENT, "list sandboxes");
+        List<Listed> result = new ArrayList<>();
+        for (JsonNode item : json.path("sandboxes")) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            item.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            result.add(new Listed(item.path("id").asText(), labels, item.path("createdAt").asText("")));
+        }
+        return result;
+    }
+
+    /** {@code DELETE /v1/sandboxes/{id}}; an unknown sandbox is already what we wanted. */
+    void delete(String id) throws SandboxException, InterruptedException {
+        try {
+            call(destroyCalls, authorized(sandbox(id)).delete().build(), WorkerCalls.Safety.IDEMPOTENT, "destroy sandbox " + id);
+        } catch (SandboxException e) {
+            if (!(e.getCause() instanceof WorkerCallException c && c.error().notFound())) {
+                throw e;
+            }
+        }
+    }
+
+    /** One {@code PUT} of the whole tar stream, streamed as it is read. */
+    void upload(String id, String destination, InputStream tar) throws SandboxException, InterruptedException {
+        HttpUrl target = sandbox(id).addPathSegment("archive").addQueryParameter("dest", destination).build();
+        Request request = authorized(target).put(new InputStreamBody(tar, TAR)).build();
+        call(request, WorkerCalls.Safety.ONCE, "upload files");
+    }
+
+    /** One {@code GET} of the tree under {@code path} as a tar stream; the caller closes it. */
+    InputStream download(String id, String path, List<String> excludeNames) throws SandboxException, InterruptedException {
+        HttpUrl.Builder target = sandbox(id).addPathSegment("archive").addQueryParameter("path", path);
+        if (!excludeNames.isEmpty()) {
+            target.addQueryParameter("exclude", String.join(",", excludeNames));
+        }
+        try {
+            Response response = calls.execute(authorized(target.build()).get().build(), WorkerCalls.Safety.IDEMPOTENT);
+            return response.body().byteStream();
+        } catch (WorkerCallException e) {
+            if (e.error().notFound()) {
+                // The same answer for a missing folder and a missing sandbox (CONTRACT.md): say both.
+                throw new SandboxException("nothing to download: " + path + " does not exist in the Cloudflare sandbox"
+                        + " (or the sandbox is gone)", e);
+            }
+            throw CloudflareErrors.refused("download " + path, e.error(), worker());
+        } catch (IOException e) {
+            throw CloudflareErrors.unreachable("download " + path, e, worker());
+        }
+    }
+
+    /** {@code POST .../exec}: starts the command; its events arrive on the returned stream. */
+    EventStream startExec(String id, JsonNode execRequest) {
+        HttpUrl target = sandbox(id).addPathSegment("exec").build();
+        return EventStream.open(streaming, authorized(target).header("Accept", "text/event-stream")
+                .post(jsonBody(execRequest)).build());
+    }
+
+    /** {@code GET .../exec/{execId}/events?after=N}: what came after {@code after}, then live events. */
+    EventStream attach(String id, String execId, long after) {
+        HttpUrl target = sandbox(id).addPathSegment("exec").addPathSegment(execId).addPathSegment("events")
+                .addQueryParameter("after", Long.toString(after)).build();
+        return EventStream.open(streaming, authorized(target).header("Accept", "text/event-stream").get().build());
+    }
+
+    /** {@code GET .../exec/{execId}}: whether the command still runs, and its exit code once it ended. */
+    Status status(String id, String execId) throws SandboxException, InterruptedException {
+        HttpUrl target = sandbox(id).addPathSegment("exec").addPathSegment(execId).build();
+        JsonNode json = call(authorized(target).get().build(), WorkerCalls.Safety.IDEMPOTENT, "ask how the command ended");
+        JsonNode code = json.path("exitCode");
+        return new Status(json.path("running").asBoolean(false), code.canConvertToInt() ? code.intValue() : null);
+    }
+
+    private JsonNode call(Request request, WorkerCalls.Safety safety, String action) throws SandboxException, InterruptedException {
+        return call(calls, request, safety, action);
+    }
+
+    private JsonNode call(WorkerCalls with, Request request, WorkerCalls.Safety safety, String action)
+            throws SandboxException, InterruptedException {
+        try (Response response = with.execute(request, safety)) {
+            byte[] body = response.body().bytes();
+            if (body.length == 0) {
+                return Json.mapper().createObjectNode();
+            }
+            try {
+                JsonNode json = Json.mapper().readTree(body);
+                return json == null ? Json.mapper().createObjectNode() : json;
+            } catch (IOException e) {
+                throw new SandboxException(worker() + " answered with something other than JSON while trying to " + action
+                        + "; it does not look like cct's Worker: " + CloudflareErrors.DEPLOY, e);
+            }
+        } catch (WorkerCallException e) {
+            throw CloudflareErrors.refused(action, e.error(), worker());
+        } catch (NotSentException e) {
+            throw CloudflareErrors.unreachable(action, e, worker());
+        } catch (IOException e) {
+            throw safety == WorkerCalls.Safety.ONCE ? CloudflareErrors.broken(action, e, worker())
+                    : CloudflareErrors.unreachable(action, e, worker());
+        }
+    }
+
+    private static RequestBody jsonBody(JsonNode body) {
+        return RequestBody.create(Json.compact(body), JSON);
+    }
+
+    private HttpUrl.Builder url(String path) {
+        HttpUrl.Builder builder = config.baseUrl().newBuilder();
+        // A base URL with a path (a route behind a proxy) keeps it; an empty trailing segment is dropped.
+        List<String> segments = config.baseUrl().pathSegments();
+        if (!segments.isEmpty() && segments.get(segments.size() - 1).isEmpty()) {
+            builder.removePathSegment(segments.size() - 1);
+        }
+        return builder.addPathSegments(path);
+    }
+
+    private HttpUrl.Builder sandbox(String id) {
+        return url("v1/sandboxes").addPathSegment(id);
+    }
+
+    private Request.Builder authorized(HttpUrl.Builder url) {
+        return authorized(url.build());
+    }
+
+    private Request.Builder authorized(HttpUrl url) {
+        return new Request.Builder().url(url).header("Authorization", "Bearer " + config.token());
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerApi[" + worker() + "]";
+    }
+}

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -32,8 +33,9 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * <p>Unsafe entries are refused and listed in the report rather than thrown: one hostile name must not cost
  * the user every other result. Refused: absolute names, names with "..", symlinks that are absolute or lead
  * outside the target, hard links, devices, FIFOs, and anything whose folder inside the target is a symlink.
- * Symlinks already on disk are never followed; files are written to a fresh temp file and renamed into
- * place, which replaces a symlink instead of writing through it.
+ * Symlinks already on disk are never followed: a new file is created exclusively (O_EXCL, which never follows a
+ * link), and one that replaces an existing entry is written to a fresh temp file and renamed into place, which
+ * replaces a symlink instead of writing through it.
  *
  * <p>Not a defence against another process changing the target folder while we extract.
  */
@@ -44,6 +46,8 @@ public final class SafeExtractor {
     private final Predicate<String> skip;
     private final boolean posix;
     private final Set<String> refusedPaths = new HashSet<>();
+    /** Folders this extraction created or checked (real folders, not links): not checked again per entry. */
+    private final Set<Path> knownFolders = new HashSet<>();
     private final List<String> refused = new ArrayList<>();
     private final List<String> writtenPaths = new ArrayList<>();
     private int files;
@@ -56,6 +60,7 @@ public final class SafeExtractor {
         this.root = root;
         this.skip = skip;
         this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+        knownFolders.add(root);
     }
 
     /**
@@ -167,16 +172,34 @@ public final class SafeExtractor {
             throw new Refused("a folder with that name exists");
         }
         boolean executable = (entry.getMode() & EXECUTE_BITS) != 0;
+        if (existing == null) {
+            // Nothing there (the usual case, a fresh results folder): create it exclusively. O_EXCL never follows
+            // a link, so a symlink that appeared meanwhile makes this fail instead of being written through.
+            OutputStream fresh = null;
+            try {
+                fresh = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            } catch (FileAlreadyExistsException raced) {
+                // Fall through to the temp-file route below.
+            }
+            if (fresh != null) {
+                long written;
+                try (OutputStream out = fresh) {
+                    written = data.transferTo(out);
+                }
+                finishFile(path, entry, executable);
+                bytes += written;
+                files++;
+                writtenPaths.add(relative);
+                return;
+            }
+        }
         Path temp = Files.createTempFile(path.getParent(), ".cct-extract-", ".tmp");
         try {
             long written;
             try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
                 written = data.transferTo(out);
             }
-            if (posix) {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-            Files.setLastModifiedTime(temp, entry.getLastModifiedTime());
+            finishFile(temp, entry, executable);
             // rename() replaces whatever is at path, a symlink included, without following it.
             Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
             bytes += written;
@@ -185,6 +208,13 @@ public final class SafeExtractor {
         }
         files++;
         writtenPaths.add(relative);
+    }
+
+    private void finishFile(Path file, TarArchiveEntry entry, boolean executable) throws IOException {
+        if (posix) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+        }
+        Files.setLastModifiedTime(file, entry.getLastModifiedTime());
     }
 
     private void makeDirectory(Path path, String relative) throws IOException, Refused {
@@ -197,6 +227,7 @@ public final class SafeExtractor {
         } else if (!existing.isDirectory()) {
             throw new Refused("a file with that name exists");
         }
+        knownFolders.add(path);
         directories++;
     }
 
@@ -253,9 +284,16 @@ public final class SafeExtractor {
 
     /** Creates the missing folders above {@code path}, refusing to pass through a symlink or a file. */
     private void prepareParents(Path path) throws IOException, Refused {
+        Path parent = path.getParent();
+        if (knownFolders.contains(parent)) {
+            return;
+        }
         Path current = root;
-        for (Path segment : root.relativize(path.getParent())) {
+        for (Path segment : root.relativize(parent)) {
             current = current.resolve(segment);
+            if (knownFolders.contains(current)) {
+                continue;
+            }
             BasicFileAttributes existing = attributesOrNull(current);
             if (existing == null) {
                 Files.createDirectory(current);
@@ -264,6 +302,7 @@ public final class SafeExtractor {
             } else if (!existing.isDirectory()) {
                 throw new Refused("'" + EntryNames.printable(root.relativize(current).toString()) + "' is not a folder");
             }
+            knownFolders.add(current);
         }
     }
 

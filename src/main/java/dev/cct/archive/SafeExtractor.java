@@ -1,5 +1,6 @@
 package dev.cct.archive;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -75,7 +76,8 @@ public final class SafeExtractor {
         Files.createDirectories(target);
         SafeExtractor extractor = new SafeExtractor(target.toRealPath(), skip);
         // Not closed: closing it would close the caller's stream.
-        TarArchiveInputStream entries = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name());
+        // Tar is read in 512-byte records: straight off a network stream each would be a call through every layer.
+        TarArchiveInputStream entries = new TarArchiveInputStream(new BufferedInputStream(tar, 1 << 20), StandardCharsets.UTF_8.name());
         for (TarArchiveEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
             extractor.extractEntry(entry, entries);
         }

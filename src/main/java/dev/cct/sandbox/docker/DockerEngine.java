@@ -30,7 +30,11 @@ final class DockerEngine {
     private DockerEngine() {
     }
 
-    static DockerClient connect(Environment environment) throws SandboxException {
+    /** An engine that answered, and the address it answered on. */
+    record Connected(DockerClient client, String host) {
+    }
+
+    static Connected connect(Environment environment) throws SandboxException {
         List<String> attempts = new ArrayList<>();
         for (String host : candidates(environment, attempts)) {
             DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host)
@@ -39,7 +43,7 @@ final class DockerEngine {
                     .build();
             try (DockerClient probe = client(config, PING_TIMEOUT)) {
                 probe.pingCmd().exec();
-                return client(config, null);
+                return new Connected(client(config, null), host);
             } catch (Exception e) {
                 attempts.add(host + ": " + reason(e));
             }

@@ -32,6 +32,8 @@ public final class DockerProvider implements SandboxProvider {
     private final Environment environment;
     private final Map<String, String> options;
     private DockerClient docker;
+    /** Bulk transfers over the engine's Unix socket; null for other transports, which use the client. */
+    private EngineSocket archives;
     private String image;
     private Map<String, String> imageLabels = Map.of();
 
@@ -46,7 +48,9 @@ public final class DockerProvider implements SandboxProvider {
 
     DockerClient docker() throws SandboxException {
         if (docker == null) {
-            docker = DockerEngine.connect(environment);
+            DockerEngine.Connected engine = DockerEngine.connect(environment);
+            docker = engine.client();
+            archives = EngineSocket.forHost(engine.host());
         }
         return docker;
     }
@@ -93,7 +97,7 @@ public final class DockerProvider implements SandboxProvider {
                     .withHostConfig(host)
                     .exec();
             // From here on the container exists: hand it back even if starting fails, so it is cleaned up.
-            DockerSandbox sandbox = new DockerSandbox(client, created.getId());
+            DockerSandbox sandbox = new DockerSandbox(client, archives, created.getId());
             try {
                 client.startContainerCmd(created.getId()).exec();
                 if (!sandbox.useDeclaredUser(imageLabels)) {

@@ -22,13 +22,15 @@ final class DockerSandbox implements Sandbox {
     static final String USER_LABEL = "dev.cct.user";
     static final String HOME_LABEL = "dev.cct.home";
     private final DockerClient docker;
+    private final EngineSocket archives;
     private final String id;
     private final AtomicBoolean closed = new AtomicBoolean();
     private String home = "/home/claude";
     private String user;
 
-    DockerSandbox(DockerClient docker, String id) {
+    DockerSandbox(DockerClient docker, EngineSocket archives, String id) {
         this.docker = docker;
+        this.archives = archives;
         this.id = id;
     }
 
@@ -82,6 +84,14 @@ final class DockerSandbox implements Sandbox {
 
     @Override
     public void upload(InputStream tar, String destination) throws SandboxException {
+        if (archives != null) {
+            try {
+                archives.uploadArchive(id, destination, tar);
+                return;
+            } catch (java.io.IOException e) {
+                throw new SandboxException("upload to the container failed: " + e.getMessage(), e);
+            }
+        }
         try {
             docker.copyArchiveToContainerCmd(id).withRemotePath(destination).withTarInputStream(tar).exec();
         } catch (DockerException e) {
@@ -130,9 +140,20 @@ final class DockerSandbox implements Sandbox {
 
     @Override
     public InputStream download(String directory, List<String> excludeNames) throws SandboxException {
+        // "dir/." makes the engine name entries relative to dir ("./a/b") instead of "dir/a/b".
+        String path = directory.endsWith("/") ? directory + "." : directory + "/.";
+        if (archives != null) {
+            try {
+                return archives.downloadArchive(id, path);
+            } catch (EngineSocket.EngineRefusal e) {
+                throw new SandboxException(e.status == 404 ? "nothing to download: " + directory + " does not exist in the container"
+                        : "download from the container failed: " + e.getMessage(), e);
+            } catch (java.io.IOException e) {
+                throw new SandboxException("download from the container failed: " + e.getMessage(), e);
+            }
+        }
         try {
-            // "dir/." makes the engine name entries relative to dir ("./a/b") instead of "dir/a/b".
-            return docker.copyArchiveFromContainerCmd(id, directory.endsWith("/") ? directory + "." : directory + "/.").exec();
+            return docker.copyArchiveFromContainerCmd(id, path).exec();
         } catch (NotFoundException e) {
             throw new SandboxException("nothing to download: " + directory + " does not exist in the container", e);
         } catch (DockerException e) {

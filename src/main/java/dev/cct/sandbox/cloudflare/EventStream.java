@@ -1,5 +1,6 @@
 package dev.cct.sandbox.cloudflare;
 
+import dev.cct.sandbox.http.SendTrackingBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;

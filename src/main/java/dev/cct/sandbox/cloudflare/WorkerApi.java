@@ -1,5 +1,7 @@
 package dev.cct.sandbox.cloudflare;
 
+import dev.cct.sandbox.http.NotSentException;
+import dev.cct.sandbox.http.StreamingBody;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cct.catalog.Json;
@@ -121,7 +123,7 @@ final class WorkerApi {
     /** One {@code PUT} of the whole tar stream, streamed as it is read. */
     void upload(String id, String destination, InputStream tar) throws SandboxException, InterruptedException {
         HttpUrl target = sandbox(id).addPathSegment("archive").addQueryParameter("dest", destination).build();
-        Request request = authorized(target).put(new InputStreamBody(tar, TAR)).build();
+        Request request = authorized(target).put(new StreamingBody(tar, TAR)).build();
         call(request, WorkerCalls.Safety.ONCE, "upload files");
     }
 

@@ -1,5 +1,7 @@
 package dev.cct.sandbox.cloudflare;
 
+import dev.cct.sandbox.http.SendTrackingBody;
+import dev.cct.sandbox.http.NotSentException;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

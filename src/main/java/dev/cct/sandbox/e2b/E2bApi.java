@@ -1,5 +1,6 @@
 package dev.cct.sandbox.e2b;
 
+import dev.cct.sandbox.http.NotSentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cct.catalog.Json;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
+import dev.cct.sandbox.http.StreamingBody;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -16,9 +17,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okio.BufferedSink;
-import okio.Okio;
-import okio.Source;
 
 /**
  * The daemon inside one sandbox: process streams over Connect RPC, and files over plain HTTP. Every request names
@@ -100,7 +98,7 @@ final class Envd {
      * later), multipart otherwise. Parent folders are created; the file belongs to {@code user}.
      */
     void writeFile(String path, InputStream data, String user) throws SandboxException, InterruptedException {
-        RequestBody content = new StreamBody(data);
+        RequestBody content = new StreamingBody(data, OCTET_STREAM);
         boolean raw = version.atLeast(EnvdVersion.OCTET_STREAM_UPLOAD);
         RequestBody body = raw ? content
                 : new MultipartBody.Builder().setType(MultipartBody.FORM).addFormDataPart("file", path, content).build();
@@ -218,31 +216,5 @@ final class Envd {
     @Override
     public String toString() {
         return "Envd[" + sandboxId + " at " + base + ", envd " + version + "]";
-    }
-
-    /** Streams an InputStream as a request body, once. */
-    private static final class StreamBody extends RequestBody {
-        private final InputStream data;
-
-        StreamBody(InputStream data) {
-            this.data = data;
-        }
-
-        @Override
-        public MediaType contentType() {
-            return OCTET_STREAM;
-        }
-
-        @Override
-        public boolean isOneShot() {
-            return true;
-        }
-
-        @Override
-        public void writeTo(BufferedSink sink) throws IOException {
-            try (Source source = Okio.source(data)) {
-                sink.writeAll(source);
-            }
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.cct.sandbox.e2b;
 
+import dev.cct.sandbox.http.SendTrackingBody;
+import dev.cct.sandbox.http.NotSentException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
@@ -68,7 +70,7 @@ final class HttpCalls {
      */
     Response execute(Request request, Safety safety) throws IOException, E2bCallException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
-            TrackedBody body = request.body() == null ? null : new TrackedBody(request.body());
+            SendTrackingBody body = request.body() == null ? null : new SendTrackingBody(request.body());
             Request tracked = body == null ? request : request.newBuilder().method(request.method(), body).build();
             boolean replayable = body == null || !body.isOneShot();
             Response response;

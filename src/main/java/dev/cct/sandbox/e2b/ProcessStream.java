@@ -1,5 +1,6 @@
 package dev.cct.sandbox.e2b;
 
+import dev.cct.sandbox.http.SendTrackingBody;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,12 +40,12 @@ final class ProcessStream implements AutoCloseable {
 
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(64);
     private final Call call;
-    private final TrackedBody body;
+    private final SendTrackingBody body;
     private volatile boolean closed;
     private Item peeked;
 
     private ProcessStream(OkHttpClient client, Request request) {
-        this.body = new TrackedBody(request.body());
+        this.body = new SendTrackingBody(request.body());
         // Never OkHttp's silent retry: after a reused connection drops, it would send the Start again and envd would
         // run the process twice. Whoever reads a Cut decides what to do, knowing whether the request went out.
         this.call = HttpCalls.withoutSilentRetry(client).newCall(request.newBuilder().post(body).build());

@@ -164,7 +164,8 @@ class E2bApiTest {
     void listEncodesMetadataValues() throws Exception {
         server.thenJson(200, "[]");
         assertThat(api.list("cct.run", "a&b=c d")).isEmpty();
-        assertThat(server.onlyRequest().rawQuery()).isEqualTo("metadata=cct.run%3Da%26b%3Dc%20d");
+        // As the official SDK sends it (docs/e2b-protocol-notes.md): key and value encoded, then the pair again.
+        assertThat(server.onlyRequest().rawQuery()).isEqualTo("metadata=cct.run%3Da%2526b%253Dc%2520d");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.cct.sandbox.e2b;
 
+import dev.cct.sandbox.http.NotSentException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.cct.sandbox.cloudflare;
+package dev.cct.sandbox.http;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -7,19 +7,19 @@ import okhttp3.RequestBody;
 import okio.BufferedSink;
 
 /**
- * Remembers whether OkHttp began writing a request body. Until it did, the Worker has at most an incomplete
- * request head and cannot have acted on it, so even a call that must not run twice (create, exec, upload) may be
- * sent again after a connection failure.
+ * Remembers whether OkHttp began writing a request body. Until it did, the server has at most an incomplete
+ * request head and cannot have acted on it, so even a call that must not run twice (creating a sandbox, starting
+ * a process, an upload) may be sent again after a connection failure.
  */
-final class SendTrackingBody extends RequestBody {
+public final class SendTrackingBody extends RequestBody {
     private final RequestBody delegate;
     private final AtomicBoolean started = new AtomicBoolean();
 
-    SendTrackingBody(RequestBody delegate) {
+    public SendTrackingBody(RequestBody delegate) {
         this.delegate = delegate;
     }
 
-    boolean sendStarted() {
+    public boolean sendStarted() {
         return started.get();
     }
 

@@ -1,4 +1,4 @@
-package dev.cct.sandbox.cloudflare;
+package dev.cct.sandbox.http;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,14 +6,13 @@ import okhttp3.MediaType;
 import okhttp3.RequestBody;
 import okio.BufferedSink;
 import okio.Okio;
-import okio.Source;
 
-/** Streams an InputStream as a request body, once, without holding it in memory (chunked: size unknown). */
-final class InputStreamBody extends RequestBody {
+/** Streams an InputStream as a request body, once, without holding it in memory (sent chunked: size unknown). */
+public final class StreamingBody extends RequestBody {
     private final InputStream data;
     private final MediaType type;
 
-    InputStreamBody(InputStream data, MediaType type) {
+    public StreamingBody(InputStream data, MediaType type) {
         this.data = data;
         this.type = type;
     }
@@ -30,7 +29,7 @@ final class InputStreamBody extends RequestBody {
 
     @Override
     public void writeTo(BufferedSink sink) throws IOException {
-        Source source = Okio.source(data); // not closed: the caller owns the stream
-        sink.writeAll(source);
+        // Not closed here: the caller owns the stream.
+        sink.writeAll(Okio.source(data));
     }
 }

@@ -32,7 +32,7 @@ fi
 if ! docker info >/dev/null 2>&1; then
   log "starting dockerd (log: $LOG)"
   # setsid: the daemon must outlive this script and the job that ran it.
-  setsid dockerd >"$LOG" 2>&1 </dev/null &
+  setsid dockerd >"$LOG" 2>&1 </dev/null 3>&- &
   echo $! >"$PIDFILE"
   for _ in $(seq 300); do
     docker info >/dev/null 2>&1 && break

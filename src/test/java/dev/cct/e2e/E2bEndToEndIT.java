@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,13 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The built cct program with {@code --sandbox e2b} against the fake E2B on 127.0.0.1, which runs each process for
  * real: the real Claude Code CLI in the sandbox's folder, talking to a scripted fake model.
  */
-class E2bEndToEndIT {
-    private static final Duration LIMIT = Duration.ofMinutes(4);
+class E2bEndToEndIT extends SandboxEndToEndContract {
     private static final String E2B_KEY = "e2b_e2e_secret_0002";
-    private static final String ANTHROPIC_KEY = "sk-ant-e2e-secret-0003";
 
-    @TempDir
-    Path dir;
     @TempDir
     Path sandboxes;
     private FakeE2b e2b;
@@ -47,89 +42,31 @@ class E2bEndToEndIT {
         e2b.close();
     }
 
-    private CctProcess cct(FakeAnthropic model) {
-        return new CctProcess(dir).env("E2B_API_KEY", E2B_KEY).env("E2B_API_URL", e2b.apiUrl())
-                .env("E2B_SANDBOX_URL", e2b.sandboxUrl())
-                .env("ANTHROPIC_API_KEY", ANTHROPIC_KEY).env("ANTHROPIC_BASE_URL", model.baseUrl());
+    @Override
+    List<String> providerArgs() {
+        return List.of("--sandbox", "e2b");
     }
 
-    private static String[] args(String... extra) {
-        return Stream.concat(Stream.of("--sandbox", "e2b", "--env", "CLAUDE_CODE_MAX_RETRIES=0"), Stream.of(extra))
-                .toArray(String[]::new);
+    @Override
+    CctProcess withProvider(CctProcess cct) {
+        return cct.env("E2B_API_KEY", E2B_KEY).env("E2B_API_URL", e2b.apiUrl()).env("E2B_SANDBOX_URL", e2b.sandboxUrl());
+    }
+
+    @Override
+    List<String> leftBehind(CctProcess.Result result) {
+        return List.copyOf(e2b.liveSandboxIds());
+    }
+
+    /** One request up, one down: never one per file. */
+    @Override
+    void afterEveryKindRun(CctProcess.Result result) {
+        assertThat(result.err()).doesNotContain(E2B_KEY);
+        assertThat(requests("POST /files")).as(String.join("\n", e2b.requests())).isEqualTo(1);
+        assertThat(requests("GET /files")).as(String.join("\n", e2b.requests())).isEqualTo(1);
     }
 
     private long requests(String prefix) {
         return e2b.requests().stream().filter(line -> line.startsWith(prefix)).count();
-    }
-
-    @Test
-    void filesOfEveryKindComeBackByteIdenticalInOneTransferEachWay() throws Exception {
-        Scenario scenario = Scenario.filesOfEveryKind();
-        try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
-            CctProcess.Result result = cct(model).run(LIMIT, args("--agent", "security/security-auditor",
-                    "--prompt", "Create files of every kind", "--output", "results"));
-            assertThat(result.code()).as(result.err()).isZero();
-            Path results = dir.resolve("results");
-            assertThat(scenario.verify(results)).as(result.err()).isEmpty();
-            assertThat(results.resolve(".claude/agents/security-auditor.md")).doesNotExist();
-            assertThat(result.out()).contains(Scenario.EVERY_KIND_SUMMARY);
-            assertThat(result.err()).contains("▸ Write", "hello.py", ".hidden/config.env", "▸ Run ", "Done")
-                    .doesNotContain(E2B_KEY).doesNotContain(ANTHROPIC_KEY);
-            assertThat(requests("POST /files")).as(String.join("\n", e2b.requests())).isEqualTo(1);
-            assertThat(requests("GET /files")).as(String.join("\n", e2b.requests())).isEqualTo(1);
-            assertThat(e2b.liveSandboxIds()).isEmpty();
-        }
-    }
-
-    @Test
-    void jsonOutputNamesTheSandboxAndTheFiles() throws Exception {
-        try (FakeAnthropic model = FakeAnthropic.start(Scenario.simpleWrite())) {
-            CctProcess.Result json = cct(model).run(LIMIT, args("--prompt", "write hello", "--output-format", "json", "--output", "b"));
-            assertThat(json.code()).as(json.err()).isZero();
-            assertThat(json.out().lines().count()).isEqualTo(1);
-            assertThat(json.out()).contains("\"exitCode\":0", "\"provider\":\"e2b\"", "\"sandboxId\":\"i", "\"hello.py\"");
-            assertThat(Files.readString(dir.resolve("b/hello.py"))).isEqualTo(Scenario.HELLO_PY);
-        }
-    }
-
-    @Test
-    void anApiErrorEndsWithExitOne() throws Exception {
-        try (FakeAnthropic model = FakeAnthropic.start(Scenario.apiError(529, "overloaded_error", "Overloaded"))) {
-            CctProcess.Result result = cct(model).run(LIMIT, args("--prompt", "anything", "--output", "out"));
-            assertThat(result.code()).as(result.err()).isEqualTo(1);
-            assertThat(result.err()).contains("Claude reported an error");
-            assertThat(e2b.liveSandboxIds()).isEmpty();
-        }
-    }
-
-    @Test
-    void aTimeoutStopsClaudeBringsBackWhatExistsAndExits124() throws Exception {
-        Scenario scenario = Scenario.of(Turn.text("Writing first.").withWrite("first.txt", "made before the deadline\n"),
-                Turn.text("Now something slow.").withWrite("second.txt", "never\n"), Turn.text("done"))
-                .withDelayFrom(1, Duration.ofSeconds(120));
-        try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
-            CctProcess.Result result = cct(model).run(LIMIT, args("--prompt", "be slow", "--output", "out", "--timeout", "15s"));
-            assertThat(result.code()).as(result.err()).isEqualTo(124);
-            assertThat(result.err()).contains("timed out");
-            assertThat(Files.readString(dir.resolve("out/first.txt"))).isEqualTo("made before the deadline\n");
-            assertThat(dir.resolve("out/second.txt")).doesNotExist();
-            assertThat(e2b.liveSandboxIds()).isEmpty();
-        }
-    }
-
-    @Test
-    void sigintMidRunLeavesNoLiveSandbox() throws Exception {
-        Scenario scenario = Scenario.of(Turn.text("Thinking for a long time."), Turn.text("done")).withDelayFrom(0, Duration.ofSeconds(120));
-        try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
-            CctProcess process = cct(model).start(args("--prompt", "be slow", "--output", "out"));
-            process.awaitStderr(err -> err.contains("Claude is working"), LIMIT);
-            Thread.sleep(1500);
-            assertThat(e2b.liveSandboxIds()).hasSize(1);
-            process.signal("INT");
-            CctProcess.Result result = process.await(Duration.ofMinutes(1));
-            assertThat(result.code()).as(result.err()).isEqualTo(130);
-            assertThat(e2b.liveSandboxIds()).isEmpty();
-        }
     }
 
     @Test

@@ -1,0 +1,125 @@
+package dev.cct.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cct.testing.FakeAnthropic;
+import dev.cct.testing.Scenario;
+import dev.cct.testing.Turn;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every provider must do, proven the same way for each: the built cct program as a separate process, the
+ * real Claude Code CLI in the sandbox talking to a scripted fake model on 127.0.0.1. A provider's test class says
+ * how to reach its sandboxes and how to see what was left behind; it adds what only it has.
+ */
+abstract class SandboxEndToEndContract {
+    static final Duration LIMIT = Duration.ofMinutes(6);
+    static final String ANTHROPIC_KEY = "sk-ant-e2e-secret-0001";
+
+    @TempDir
+    Path dir;
+
+    /** {@code --sandbox NAME} and whatever else this provider needs on every run. */
+    abstract List<String> providerArgs();
+
+    /** The program with this provider's variables, working in {@link #dir}. */
+    abstract CctProcess withProvider(CctProcess cct);
+
+    /** Sandboxes of this provider still alive after a run by {@code result}'s process. */
+    abstract List<String> leftBehind(CctProcess.Result result) throws Exception;
+
+    /** Extra checks after the files-of-every-kind run, e.g. that each direction took one transfer. */
+    void afterEveryKindRun(CctProcess.Result result) throws Exception {
+    }
+
+    CctProcess cct(FakeAnthropic model) {
+        return withProvider(new CctProcess(dir)).env("ANTHROPIC_API_KEY", ANTHROPIC_KEY).env("ANTHROPIC_BASE_URL", model.baseUrl());
+    }
+
+    String[] args(String... extra) {
+        return Stream.concat(Stream.concat(providerArgs().stream(), Stream.of("--env", "CLAUDE_CODE_MAX_RETRIES=0")),
+                Stream.of(extra)).toArray(String[]::new);
+    }
+
+    @Test
+    void filesOfEveryKindComeBackByteIdenticalAndTheLiveOutputShowsTheToolCalls() throws Exception {
+        Scenario scenario = Scenario.filesOfEveryKind();
+        try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
+            CctProcess.Result result = cct(model).run(LIMIT, args("--agent", "development-team/frontend-developer",
+                    "--prompt", "Create files of every kind", "--output", "results"));
+            assertThat(result.code()).as(result.err()).isZero();
+            Path results = dir.resolve("results");
+            assertThat(scenario.verify(results)).as(result.err()).isEmpty();
+            // cct's own component files are not results.
+            assertThat(results.resolve(".claude/agents/frontend-developer.md")).doesNotExist();
+            assertThat(result.out()).contains(Scenario.EVERY_KIND_SUMMARY).doesNotContain(ANTHROPIC_KEY);
+            assertThat(result.err()).contains("▸ Write hello.py", "▸ Write .hidden/config.env", "▸ Run ", "Done", "file(s) in ./results/")
+                    .doesNotContain(ANTHROPIC_KEY);
+            assertThat(leftBehind(result)).isEmpty();
+            afterEveryKindRun(result);
+        }
+    }
+
+    @Test
+    void streamJsonAndJsonOutputsAreMachineReadable() throws Exception {
+        try (FakeAnthropic model = FakeAnthropic.start(Scenario.simpleWrite())) {
+            CctProcess.Result stream = cct(model).run(LIMIT, args("--prompt", "write hello", "--output-format", "stream-json", "--output", "a"));
+            assertThat(stream.code()).as(stream.err()).isZero();
+            List<String> lines = stream.out().lines().toList();
+            assertThat(lines).isNotEmpty().allMatch(line -> line.startsWith("{"));
+            assertThat(lines.get(lines.size() - 1)).contains("\"type\":\"result\"");
+
+            CctProcess.Result json = cct(model).run(LIMIT, args("--prompt", "write hello", "--output-format", "json", "--output", "b"));
+            assertThat(json.code()).as(json.err()).isZero();
+            assertThat(json.out().lines().count()).isEqualTo(1);
+            assertThat(json.out()).contains("\"exitCode\":0", "\"status\":\"success\"", "\"provider\":\"" + providerArgs().get(1) + "\"",
+                    "\"sandboxId\":\"", "\"hello.py\"");
+            assertThat(Files.readString(dir.resolve("b/hello.py"))).isEqualTo(Scenario.HELLO_PY);
+        }
+    }
+
+    @Test
+    void anApiErrorEndsWithExitOne() throws Exception {
+        try (FakeAnthropic model = FakeAnthropic.start(Scenario.apiError(529, "overloaded_error", "Overloaded"))) {
+            CctProcess.Result result = cct(model).run(LIMIT, args("--prompt", "anything", "--output", "out"));
+            assertThat(result.code()).as(result.err()).isEqualTo(1);
+            assertThat(result.err()).contains("Claude reported an error");
+            assertThat(leftBehind(result)).isEmpty();
+        }
+    }
+
+    @Test
+    void aTimeoutStopsClaudeBringsBackWhatExistsAndExits124() throws Exception {
+        Scenario scenario = Scenario.of(Turn.text("Writing first.").withWrite("first.txt", "made before the deadline\n"),
+                Turn.text("Now something slow.").withWrite("second.txt", "never\n"), Turn.text("done"))
+                .withDelayFrom(1, Duration.ofSeconds(120));
+        try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
+            CctProcess.Result result = cct(model).run(LIMIT, args("--prompt", "be slow", "--output", "out", "--timeout", "25s"));
+            assertThat(result.code()).as(result.err()).isEqualTo(124);
+            assertThat(result.err()).contains("timed out");
+            assertThat(Files.readString(dir.resolve("out/first.txt"))).isEqualTo("made before the deadline\n");
+            assertThat(dir.resolve("out/second.txt")).doesNotExist();
+            assertThat(leftBehind(result)).isEmpty();
+        }
+    }
+
+    @Test
+    void sigintMidRunExits130AndLeavesNoSandbox() throws Exception {
+        Scenario scenario = Scenario.of(Turn.text("Thinking for a long time."), Turn.text("done")).withDelayFrom(0, Duration.ofSeconds(120));
+        try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
+            CctProcess process = cct(model).start(args("--prompt", "be slow", "--output", "out"));
+            process.awaitStderr(err -> err.contains("Claude is working"), LIMIT);
+            Thread.sleep(1500);
+            process.signal("INT");
+            CctProcess.Result result = process.await(Duration.ofMinutes(1));
+            assertThat(result.code()).as(result.err()).isEqualTo(130);
+            assertThat(leftBehind(result)).isEmpty();
+        }
+    }
+}

@@ -41,6 +41,10 @@ if [ "${CCT_CDS:-1}" != 0 ]; then
     tmp=$file.$$.tmp
     if "$java" -XX:+UseSerialGC "${make%=*}=$tmp" -Xlog:disable -Xlog:all=off -jar "$self" train-startup >/dev/null 2>&1 && [ -f "$tmp" ]; then
       mv -f "$tmp" "$file"
+      # Archives of earlier builds for this runtime are dead weight (tens of MB each).
+      for old in "$cache/cct-$version-"*; do
+        case $old in "$file"|*.tmp) ;; *) rm -f "$old" ;; esac
+      done
     else
       rm -f "$tmp"; : >"$file.failed" 2>/dev/null
     fi

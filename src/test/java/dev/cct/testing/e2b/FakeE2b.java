@@ -35,6 +35,7 @@ public final class FakeE2b implements AutoCloseable {
 
     /** The template whose processes get {@link #withPath} directories first on PATH. */
     public static final String CLAUDE_TEMPLATE = "claude";
+    private volatile long latencyMillis;
     static final String ENVD_VERSION = "0.6.13";
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -77,6 +78,15 @@ public final class FakeE2b implements AutoCloseable {
      * Directories put first on PATH for every process of sandboxes created from now on from the
      * {@value #CLAUDE_TEMPLATE} template (as its image would have them); other templates get none.
      */
+    /**
+     * Answers every request {@code latency} later, like a service across the internet: for benchmarks that compare
+     * one transfer with one request per file, where round trips are what the difference is made of.
+     */
+    public FakeE2b withLatency(java.time.Duration latency) {
+        this.latencyMillis = latency.toMillis();
+        return this;
+    }
+
     public FakeE2b withPath(List<Path> dirs) {
         this.claudePath = List.copyOf(dirs);
         return this;
@@ -175,6 +185,14 @@ public final class FakeE2b implements AutoCloseable {
 
     private void handle(HttpLite.Request request, HttpLite.Exchange exchange) throws IOException {
         requests.add(request.method + " " + request.path);
+        if (latencyMillis > 0) {
+            try {
+                Thread.sleep(latencyMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while delaying a response");
+            }
+        }
         String sandboxId = request.header("e2b-sandbox-id");
         if (sandboxId == null) {
             controlPlane.handle(request, exchange);

@@ -151,20 +151,33 @@ final class EngineSocket {
         }
     }
 
-    /** A body of known length. */
-    private static final class Limited extends InputStream {
-        private final InputStream in;
-        private long left;
+    /** A response body read from the connection's buffered stream; closing it closes the connection. */
+    private abstract static class Body extends InputStream {
+        final InputStream in;
 
-        Limited(InputStream in, long left) {
+        Body(InputStream in) {
             this.in = in;
-            this.left = left;
         }
 
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** A body of known length. */
+    private static final class Limited extends Body {
+        private long left;
+
+        Limited(InputStream in, long left) {
+            super(in);
+            this.left = left;
         }
 
         @Override
@@ -180,26 +193,15 @@ final class EngineSocket {
             return n;
         }
 
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
     }
 
     /** A chunked body (RFC 9112 section 7.1), trailers ignored. */
-    private static final class Chunked extends InputStream {
-        private final InputStream in;
+    private static final class Chunked extends Body {
         private long left;
         private boolean done;
 
         Chunked(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            super(in);
         }
 
         @Override
@@ -230,9 +232,5 @@ final class EngineSocket {
             return n;
         }
 
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
     }
 }

@@ -14,7 +14,7 @@
 // At `timeoutMs` the process group gets SIGTERM, then SIGKILL 5 s later, and the exit code is 124.
 
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
 const KILL_GRACE_MS = 5000;
@@ -26,6 +26,8 @@ if (!dir) {
   process.exit(2);
 }
 const req = JSON.parse(readFileSync(join(dir, "request.json"), "utf8"));
+// The request carries the run's keys in `env`: once read, they live only in this process and its child.
+unlinkSync(join(dir, "request.json"));
 const journal = openSync(join(dir, "events.ndjson"), "a", 0o600);
 
 /** One event, one write(2): a reader never sees half a line from a concurrent append. */

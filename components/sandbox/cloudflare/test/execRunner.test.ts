@@ -2,7 +2,7 @@
 // switches to `cct` when it runs as root and that user exists).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -14,6 +14,8 @@ function exec(req: Record<string, unknown>) {
   writeFileSync(join(dir, "request.json"), JSON.stringify({ cwd: dir, env: {}, user: "cct-test-nobody", ...req }));
   const r = spawnSync(process.execPath, [runner, dir], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
+  // The request carries the run's keys: it must not outlive the runner's reading it.
+  assert.equal(existsSync(join(dir, "request.json")), false);
   return readFileSync(join(dir, "events.ndjson"), "utf8")
     .trim()
     .split("\n")

@@ -31,9 +31,7 @@ public final class ConsoleProgress implements Progress {
             ui.info(step + "...");
             return;
         }
-        spinner = new Thread(this::spin, "cct-progress");
-        spinner.setDaemon(true);
-        spinner.start();
+        startSpinner();
     }
 
     @Override
@@ -61,10 +59,14 @@ public final class ConsoleProgress implements Progress {
         stopSpinner();
         ui.warn(message);
         if (spinning && step != null && ui.interactive() && !ui.quiet()) {
-            spinner = new Thread(this::spin, "cct-progress");
-            spinner.setDaemon(true);
-            spinner.start();
+            startSpinner();
         }
+    }
+
+    private void startSpinner() {
+        spinner = new Thread(this::spin, "cct-progress");
+        spinner.setDaemon(true);
+        spinner.start();
     }
 
     /** Clears the spinner line before other output is printed. */

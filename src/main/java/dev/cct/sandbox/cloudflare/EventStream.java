@@ -1,22 +1,16 @@
 package dev.cct.sandbox.cloudflare;
 
-import dev.cct.sandbox.http.SendTrackingBody;
+import dev.cct.sandbox.http.QueuedStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * One exec event stream (the POST that starts a command, or a re-attach), read on OkHttp's thread and handed over
- * through a small queue. The hand-over is what makes the reader interruptible and gives it an idle timeout: a
- * thread blocked in a socket read notices neither, a thread waiting on a queue notices both.
+ * One exec event stream (the POST that starts a command, or a re-attach), read as it comes through a
+ * {@link QueuedStream}, so that the reader stays interruptible and can time out a silent stream.
  */
 final class EventStream implements AutoCloseable {
     /** What the stream produced next. After {@link Ended}, {@link Cut} or {@link Refused} nothing follows. */
@@ -38,35 +32,27 @@ final class EventStream implements AutoCloseable {
     record Refused(WorkerError error) implements Item {
     }
 
-    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(256);
-    private final Call call;
-    private final SendTrackingBody body;
-    private volatile boolean closed;
+    private final QueuedStream<Item> stream;
     private volatile Runnable onClose = () -> { };
 
-    private EventStream(OkHttpClient client, Request request) {
-        this.body = request.body() == null ? null : new SendTrackingBody(request.body());
-        this.call = client.newCall(body == null ? request : request.newBuilder().method(request.method(), body).build());
+    private EventStream(QueuedStream<Item> stream) {
+        this.stream = stream;
     }
 
     /** Sends the request; events are read as they come. */
     static EventStream open(OkHttpClient client, Request request) {
-        EventStream stream = new EventStream(client, request);
-        stream.call.enqueue(stream.new Pump());
-        return stream;
+        return new EventStream(QueuedStream.open(client, request, 256, new ServerSentEvents()));
     }
 
     /** The next item, or null when nothing at all (not even a heartbeat) arrived within {@code idle}. */
     Item next(Duration idle) throws InterruptedException {
-        return queue.poll(idle.toMillis(), TimeUnit.MILLISECONDS);
+        return stream.poll(idle);
     }
 
     /** Stops reading and releases the connection. The command goes on: the Worker keeps it running. */
     @Override
     public void close() {
-        closed = true;
-        call.cancel();
-        queue.clear();
+        stream.close();
         onClose.run();
     }
 
@@ -75,42 +61,28 @@ final class EventStream implements AutoCloseable {
         onClose = action;
     }
 
-    private void put(Item item) {
-        try {
-            // Bounded: a reader that stopped listening (closed) must not keep OkHttp's thread forever.
-            while (!closed) {
-                if (queue.offer(item, 200, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private final class Pump implements Callback {
+    /** The Worker's exec events over Server-Sent Events. */
+    private static final class ServerSentEvents implements QueuedStream.Protocol<Item> {
         @Override
-        public void onFailure(Call failed, IOException e) {
-            put(new Cut(e, body == null || body.sendStarted()));
+        public Item failed(IOException cause, boolean requestSent) {
+            return new Cut(cause, requestSent);
         }
 
         @Override
-        public void onResponse(Call answered, Response response) {
+        public void read(Response response, QueuedStream.Sink<Item> sink) throws IOException {
             if (!response.isSuccessful()) {
-                put(new Refused(WorkerError.read(response)));
+                sink.put(new Refused(WorkerError.read(response)));
                 return;
             }
-            try (response; InputStream in = response.body().byteStream()) {
+            try (InputStream in = response.body().byteStream()) {
                 SseReader reader = new SseReader(in);
-                for (SseEvent event = reader.next(); !closed; event = reader.next()) {
+                for (SseEvent event = reader.next(); !sink.closed(); event = reader.next()) {
                     if (event == null) {
-                        put(new Ended());
+                        sink.put(new Ended());
                         return;
                     }
-                    put(new Event(ExecEvent.parse(event)));
+                    sink.put(new Event(ExecEvent.parse(event)));
                 }
-            } catch (IOException e) {
-                put(new Cut(e, true));
             }
         }
     }

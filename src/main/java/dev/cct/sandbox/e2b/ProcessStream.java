@@ -1,22 +1,17 @@
 package dev.cct.sandbox.e2b;
 
-import dev.cct.sandbox.http.SendTrackingBody;
+import dev.cct.sandbox.http.QueuedStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import okhttp3.Call;
-import okhttp3.Callback;
+import java.time.Duration;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * A server-streaming Connect call ({@code Start} or {@code Connect}) read on OkHttp's thread and handed over through
- * a small queue. The hand-over is what makes the caller interruptible: a thread blocked in a socket read ignores
- * interrupts, but one waiting on a queue does not, and then {@link #close()} cancels the call.
+ * A server-streaming Connect call ({@code Start} or {@code Connect}), read as it comes through a {@link QueuedStream}
+ * so that the caller stays interruptible.
  */
 final class ProcessStream implements AutoCloseable {
     /** What the stream produced next; the last item is always one of the three terminal kinds. */
@@ -38,24 +33,18 @@ final class ProcessStream implements AutoCloseable {
     record Refused(ApiError error) implements Item {
     }
 
-    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(64);
-    private final Call call;
-    private final SendTrackingBody body;
-    private volatile boolean closed;
+    private final QueuedStream<Item> stream;
     private Item peeked;
 
-    private ProcessStream(OkHttpClient client, Request request) {
-        this.body = new SendTrackingBody(request.body());
-        // Never OkHttp's silent retry: after a reused connection drops, it would send the Start again and envd would
-        // run the process twice. Whoever reads a Cut decides what to do, knowing whether the request went out.
-        this.call = HttpCalls.withoutSilentRetry(client).newCall(request.newBuilder().post(body).build());
+    private ProcessStream(QueuedStream<Item> stream) {
+        this.stream = stream;
     }
 
     /** Sends the request; the response is read as it comes. */
     static ProcessStream open(OkHttpClient client, Request request) {
-        ProcessStream stream = new ProcessStream(client, request);
-        stream.call.enqueue(stream.new Pump());
-        return stream;
+        // Never OkHttp's silent retry: after a reused connection drops, it would send the Start again and envd would
+        // run the process twice. Whoever reads a Cut decides what to do, knowing whether the request went out.
+        return new ProcessStream(QueuedStream.open(HttpCalls.withoutSilentRetry(client), request, 64, new ConnectStreaming()));
     }
 
     /** Waits for the next item. */
@@ -68,67 +57,52 @@ final class ProcessStream implements AutoCloseable {
     /** Waits for the next item without taking it (one reader only: the thread that follows the stream). */
     Item peek() throws InterruptedException {
         if (peeked == null) {
-            peeked = queue.take();
+            peeked = stream.take();
         }
         return peeked;
     }
 
     /** Waits at most {@code wait} for the next item; null when none came in time. */
-    Item poll(java.time.Duration wait) throws InterruptedException {
+    Item poll(Duration wait) throws InterruptedException {
         if (peeked != null) {
             return next();
         }
-        return queue.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        return stream.poll(wait);
     }
 
     /** Stops reading and releases the connection. Does not stop the process: envd keeps it running. */
     @Override
     public void close() {
-        closed = true;
-        call.cancel();
-        queue.clear();
+        stream.close();
     }
 
-    private void put(Item item) {
-        try {
-            while (!closed) {
-                if (queue.offer(item, 200, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private final class Pump implements Callback {
+    /** Connect's server streaming: envelopes, the last one the end-of-stream frame. */
+    private static final class ConnectStreaming implements QueuedStream.Protocol<Item> {
         @Override
-        public void onFailure(Call call, IOException e) {
-            put(new Cut(e, body.sendStarted()));
+        public Item failed(IOException cause, boolean requestSent) {
+            return new Cut(cause, requestSent);
         }
 
         @Override
-        public void onResponse(Call call, Response response) {
+        public void read(Response response, QueuedStream.Sink<Item> sink) throws IOException {
             if (!response.isSuccessful()) {
-                put(new Refused(ApiError.read(response)));
+                sink.put(new Refused(ApiError.read(response)));
                 return;
             }
-            try (response; InputStream in = response.body().byteStream()) {
+            try (InputStream in = response.body().byteStream()) {
                 EnvelopeReader reader = new EnvelopeReader(in);
-                while (!closed) {
+                while (!sink.closed()) {
                     Envelope envelope = reader.next();
                     if (envelope == null) {
-                        put(new Cut(new EOFException("the stream ended without its end-of-stream frame"), true));
+                        sink.put(new Cut(new EOFException("the stream ended without its end-of-stream frame"), true));
                         return;
                     }
                     if (envelope.endOfStream()) {
-                        put(new Finished(ConnectError.fromEndOfStream(envelope.payload())));
+                        sink.put(new Finished(ConnectError.fromEndOfStream(envelope.payload())));
                         return;
                     }
-                    put(new Event(ProcessEvent.parse(envelope.payload())));
+                    sink.put(new Event(ProcessEvent.parse(envelope.payload())));
                 }
-            } catch (IOException e) {
-                put(new Cut(e, true));
             }
         }
     }

@@ -115,6 +115,10 @@ final class Run implements Pipeline {
                 }
                 throw lost;
             }
+            if (exec.ending == Ending.INTERRUPTED) {
+                // The signal's interrupt has done its work; left set, it would close the channels the download uses.
+                Thread.interrupted();
+            }
             ExtractionReport report = bringBack(sandbox, workspace, output, skip, includeAll, progress, ui);
             destroy(sandbox, ui);
             sandbox = null;

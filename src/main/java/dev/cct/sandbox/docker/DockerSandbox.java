@@ -133,7 +133,8 @@ final class DockerSandbox implements Sandbox {
             return code.intValue();
         } catch (NotFoundException e) {
             throw new SandboxException("the container is gone", e);
-        } catch (DockerException e) {
+        } catch (RuntimeException e) {
+            // docker-java also reports a broken attach stream as a bare RuntimeException around the I/O error.
             throw new SandboxException("exec in the container failed: " + e.getMessage(), e);
         }
     }

@@ -89,32 +89,14 @@ class CloudflareSandboxTest {
 
     @Test
     void filesGoUpInOnePutAndComeBackInOneGetByteIdenticalWithExcludesHonoured() throws Exception {
-        byte[] binary = new byte[256];
-        for (int i = 0; i < binary.length; i++) {
-            binary[i] = (byte) i;
-        }
-        ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        try (TarWriter writer = new TarWriter(tar)) {
-            writer.addDirectory("workspace");
-            writer.addFile("workspace/hello.txt", "héllo\n".getBytes(StandardCharsets.UTF_8), false);
-            writer.addFile("workspace/data/blob.bin", binary, false);
-            writer.addFile("workspace/.hidden/secret.env", "A=1\n".getBytes(StandardCharsets.UTF_8), false);
-            writer.addFile("workspace/run.sh", "#!/bin/sh\necho ran\n".getBytes(StandardCharsets.UTF_8), true);
-            writer.addFile("workspace/node_modules/pkg/index.js", "x".getBytes(StandardCharsets.UTF_8), false);
-        }
         try (Sandbox sandbox = create()) {
-            sandbox.upload(new ByteArrayInputStream(tar.toByteArray()), sandbox.home());
+            sandbox.upload(new ByteArrayInputStream(EveryKindWorkspace.tar()), sandbox.home());
             Path back = dir.resolve("back");
             ExtractionReport report;
             try (InputStream in = sandbox.download(sandbox.home() + "/workspace", List.of("node_modules"))) {
                 report = SafeExtractor.extract(in, back, p -> false);
             }
-            assertThat(report.refused()).isEmpty();
-            assertThat(Files.readString(back.resolve("hello.txt"))).isEqualTo("héllo\n");
-            assertThat(Files.readAllBytes(back.resolve("data/blob.bin"))).isEqualTo(binary);
-            assertThat(Files.readString(back.resolve(".hidden/secret.env"))).isEqualTo("A=1\n");
-            assertThat(Files.isExecutable(back.resolve("run.sh"))).isTrue();
-            assertThat(back.resolve("node_modules")).doesNotExist();
+            EveryKindWorkspace.assertCameBack(report, back);
             assertThat(worker.requests().stream().filter(r -> r.endsWith("/archive")).toList())
                     .containsExactly("PUT /v1/sandboxes/" + sandbox.id() + "/archive", "GET /v1/sandboxes/" + sandbox.id() + "/archive");
         }

@@ -5,22 +5,9 @@
 # Needs a Docker engine, Java 17+, and the image cct builds (built on first use; for an offline machine set
 # CCT_DOCKER_BASE_IMAGE / CCT_EXTRA_CA_CERTS as .ci/run does). Usage: bench/docker.sh [runs]
 set -euo pipefail
-runs=${1:-5}
-files=${BENCH_FILES:-2000}
-bytes=${BENCH_FILE_BYTES:-52428}   # 2000 x 52428 B = 100 MiB
-here=$(cd "$(dirname "$0")/.." && pwd)
-# BENCH_DIR puts the outputs on another file system (e.g. /dev/shm) to measure the transfer rather than the disk.
-work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/cct-bench.XXXXXX")
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; docker rm -f cct-bench >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-
-cd "$here"
-echo "building cct and the fake model..." >&2
-./mvnw -q -B -DskipTests package >&2
-./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp" >&2
-cp="target/test-classes:target/classes:$(cat "$work/cp")"
+source "$(dirname "$0")/common.sh"
+remove_bench_container() { docker rm -f cct-bench >/dev/null 2>&1 || true; }
+cleanup_more=remove_bench_container
 fake() { java -cp "$cp" dev.cct.testing.FakeAnthropicMain "$@" >/dev/null 2>&1 & pids+=($!); }
 fake simple "$work/port-simple"
 fake bulk "$files" "$bytes" "$work/port-bulk"

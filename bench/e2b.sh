@@ -7,23 +7,8 @@
 # BENCH_LATENCY_MS makes the fake answer every request that much later, as a service across the internet does.
 # Needs Java 17+, curl, python3 and npm (for the pinned Claude Code CLI). Usage: bench/e2b.sh [runs]
 set -euo pipefail
-runs=${1:-5}
-files=${BENCH_FILES:-2000}
-bytes=${BENCH_FILE_BYTES:-52428}   # 2000 x 52428 B = 100 MiB
-here=$(cd "$(dirname "$0")/.." && pwd)
-# BENCH_DIR puts the outputs on another file system (e.g. /dev/shm) to measure the transfer rather than the disk.
-work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/cct-bench.XXXXXX")
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+source "$(dirname "$0")/common.sh"
 now() { date +%s.%N; }
-
-cd "$here"
-echo "building cct and the fakes..." >&2
-./mvnw -q -B -DskipTests package >&2
-./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp" >&2
-cp="target/test-classes:target/classes:$(cat "$work/cp")"
 claude=$(bash .ci/install-claude.sh)
 
 export FAKE_E2B_API_KEY=e2b_bench_key

@@ -91,8 +91,7 @@ public final class E2bProvider implements SandboxProvider {
                         + EnvdVersion.OLDEST_SUPPORTED + " which cct needs; rebuild the template");
             }
             lifetime.keep(api, created.id(), progress);
-            E2bSandbox.Probe probe = sandbox.probe();
-            if (!probe.hasClaude()) {
+            if (!sandbox.probe()) {
                 progress.done("E2B sandbox " + created.id() + " started");
                 progress.start("Installing Claude Code " + ClaudeCode.VERSION + " (template " + template + " lacks it)");
                 sandbox.installClaude(ClaudeCode.VERSION);

@@ -57,19 +57,20 @@ final class E2bSandbox implements Sandbox {
         return home;
     }
 
-    /** What the template offers: the user's home, and whether Claude Code is on the login shell's PATH. */
-    record Probe(String home, boolean hasClaude) {
-    }
-
-    /** Asks the sandbox who it is; run before anything else, it also proves that processes start. */
-    Probe probe() throws SandboxException, InterruptedException {
+    /**
+     * Asks the sandbox who it is (learning {@link #home()}); run before anything else, it also proves that processes
+     * start.
+     *
+     * @return whether Claude Code is on the login shell's PATH
+     */
+    boolean probe() throws SandboxException, InterruptedException {
         Captured probe = direct("printf '%s\\n' \"$HOME\"; command -v claude 2>/dev/null || true");
         String[] lines = probe.stdout().split("\n", -1);
         if (probe.code() != 0 || lines.length < 1 || !lines[0].startsWith("/")) {
             throw new SandboxException("the sandbox's shell does not work (exit " + probe.code() + "): " + probe.stderr().strip());
         }
         home = lines[0].strip();
-        return new Probe(home, lines.length > 1 && !lines[1].isBlank());
+        return lines.length > 1 && !lines[1].isBlank();
     }
 
     /**
@@ -87,7 +88,7 @@ final class E2bSandbox implements Sandbox {
             throw new SandboxException("cannot install Claude Code " + version + " in the sandbox (exit " + install.code() + "): "
                     + lastLine(install.stderr()) + "; use a template that ships it (--template claude)");
         }
-        if (!probe().hasClaude()) {
+        if (!probe()) {
             throw new SandboxException("Claude Code was installed but is not on the login shell's PATH;"
                     + " use a template that ships it (--template claude)");
         }
@@ -95,7 +96,7 @@ final class E2bSandbox implements Sandbox {
 
     @Override
     public void upload(InputStream tar, String destination) throws SandboxException {
-        String archive = home + "/" + STATE + "/upload-" + sequence.incrementAndGet() + ".tar";
+        String archive = stateFile("upload-" + sequence.incrementAndGet() + ".tar");
         try {
             envd.writeFile(archive, tar, Envd.USER);
             Captured unpack = capture(List.of("sh", "-c", "mkdir -p \"$1\" && tar -xf \"$2\" -C \"$1\" && rm -f \"$2\"",
@@ -112,7 +113,7 @@ final class E2bSandbox implements Sandbox {
 
     @Override
     public InputStream download(String directory, List<String> excludeNames) throws SandboxException {
-        String archive = home + "/" + STATE + "/download-" + sequence.incrementAndGet() + ".tar";
+        String archive = stateFile("download-" + sequence.incrementAndGet() + ".tar");
         List<String> command = new ArrayList<>(List.of("sh", "-c",
                 "d=$1; f=$2; shift 2; cd \"$d\" || exit 66; exec tar -cf \"$f\" \"$@\" .", "pack", directory, archive));
         excludeNames.forEach(name -> command.add("--exclude=" + name));
@@ -139,24 +140,33 @@ final class E2bSandbox implements Sandbox {
 
     @Override
     public int exec(ExecSpec spec, OutputListener listener) throws SandboxException, InterruptedException {
-        ExecRecord record = new ExecRecord(home + "/" + STATE + "/exec", "exec-" + sequence.incrementAndGet());
+        ExecRecord record = new ExecRecord(stateFile("exec"), "exec-" + sequence.incrementAndGet());
         List<String> args = new ArrayList<>(List.of("-l"));
         args.addAll(record.bashArgs(spec.command()));
         Duration limit = spec.timeout() == null ? null : spec.timeout().plus(LIFETIME_GRACE);
         ProcessSpec process = new ProcessSpec("/bin/bash", args, spec.environment(), spec.workingDirectory(), record.name(),
                 limit, Envd.USER);
         Delivered delivered = new Delivered(listener);
+        Ending ending = run(process, delivered);
+        // DEADLINE: envd killed it at the backstop deadline, because the orchestrator's own stop did not work.
+        return ending.kind == EndKind.CUT ? recover(record, delivered, ending.detail) : ending.exitCode;
+    }
+
+    /** Starts a process and follows its stream to the end; a sandbox found gone is the expiry error. */
+    private Ending run(ProcessSpec process, Delivered delivered) throws SandboxException, InterruptedException {
         Ending ending;
         try (ProcessStream stream = start(process)) {
             ending = follow(stream, delivered);
         }
-        return switch (ending.kind) {
-            case EXITED -> ending.exitCode;
-            // envd killed it at the backstop deadline: the orchestrator's own stop did not work.
-            case DEADLINE -> 124;
-            case GONE -> throw new SandboxException(E2bErrors.EXPIRED);
-            case CUT -> recover(record, delivered, ending.detail);
-        };
+        if (ending.kind == EndKind.GONE) {
+            throw new SandboxException(E2bErrors.EXPIRED);
+        }
+        return ending;
+    }
+
+    /** A path under cct's own folder in the sandbox. */
+    private String stateFile(String name) {
+        return home + "/" + STATE + "/" + name;
     }
 
     /** Starts a process; retried only when the request provably did nothing (never sent, or refused as busy). */
@@ -314,14 +324,7 @@ final class E2bSandbox implements Sandbox {
         ProcessSpec process = new ProcessSpec("/bin/bash", List.of("-l", "-c", script), Map.of(), null, null, SHORT_COMMAND,
                 Envd.USER);
         Collector collector = new Collector();
-        Delivered delivered = new Delivered(collector);
-        Ending ending;
-        try (ProcessStream stream = start(process)) {
-            ending = follow(stream, delivered);
-        }
-        if (ending.kind == EndKind.GONE) {
-            throw new SandboxException(E2bErrors.EXPIRED);
-        }
+        Ending ending = run(process, new Delivered(collector));
         if (ending.kind != EndKind.EXITED) {
             throw new SandboxException("the sandbox's first command did not finish (" + ending.detail + ")");
         }

@@ -1,5 +1,6 @@
 package dev.cct.e2e;
 
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,9 @@ final class CctProcess {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private Thread outPump;
     private Thread errPump;
+    // A test's signals must not depend on how the suite was started: shells start background jobs with SIGINT
+    // ignored, and a JVM that inherits that leaves SIGINT alone. So cct starts with SIGINT at its default.
+    private String sigint = "--default-signal=INT";
 
     record Result(int code, String out, String err, long pid) {
     }
@@ -50,8 +54,14 @@ final class CctProcess {
         return this;
     }
 
+    /** Starts cct as {@code nohup} or a shell's background job would: with SIGINT ignored. */
+    CctProcess withSigintIgnored() {
+        sigint = "--ignore-signal=INT";
+        return this;
+    }
+
     CctProcess start(String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(List.of("env", sigint));
         command.add(binary.toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
@@ -75,14 +85,10 @@ final class CctProcess {
     }
 
     /** Waits until stderr shows something, for tests that act mid-run. */
-    void awaitStderr(Predicate<String> condition, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.test(stderrSoFar())) {
-            if (System.nanoTime() > end || !process.isAlive()) {
-                throw new AssertionError("stderr never matched; it was:\n" + stderrSoFar());
-            }
-            Thread.sleep(100);
-        }
+    void awaitStderr(Predicate<String> condition, Duration timeout) {
+        org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+                .failFast("cct ended first; stderr:\n" + stderrSoFar(), () -> !process.isAlive())
+                .until(() -> condition.test(stderrSoFar()));
     }
 
     void signal(String name) throws IOException, InterruptedException {

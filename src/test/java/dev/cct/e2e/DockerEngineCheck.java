@@ -1,13 +1,11 @@
 package dev.cct.e2e;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
+import dev.cct.testing.Needs;
 
 /** Docker tests skip with a printed reason when no engine answers, and fail instead when CI requires one. */
 final class DockerEngineCheck {
@@ -15,15 +13,7 @@ final class DockerEngineCheck {
     }
 
     static void requireEngine() {
-        String problem = problem();
-        if (problem == null) {
-            return;
-        }
-        if (Boolean.getBoolean("cct.requireDocker")) {
-            fail("Docker tests are required here (cct.requireDocker=true) but " + problem);
-        }
-        System.out.println("SKIPPED Docker end-to-end tests: " + problem);
-        Assumptions.abort(problem);
+        Needs.DOCKER.check(problem());
     }
 
     private static String problem() {

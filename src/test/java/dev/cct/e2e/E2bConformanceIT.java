@@ -1,8 +1,8 @@
 package dev.cct.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.cct.testing.Needs;
 import dev.cct.testing.e2b.FakeE2b;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,15 +52,7 @@ class E2bConformanceIT {
     }
 
     private static void requireSdk() {
-        String problem = problem();
-        if (problem == null) {
-            return;
-        }
-        if (Boolean.getBoolean("cct.requireE2bConformance")) {
-            fail("the E2B SDK conformance run is required here (cct.requireE2bConformance=true) but " + problem);
-        }
-        System.out.println("SKIPPED E2B SDK conformance: " + problem);
-        Assumptions.abort(problem);
+        Needs.E2B_SDK.check(problem());
     }
 
     private static String problem() {

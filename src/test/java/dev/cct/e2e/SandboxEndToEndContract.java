@@ -1,6 +1,7 @@
 package dev.cct.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cct.testing.FakeAnthropic;
 import dev.cct.testing.Scenario;
@@ -111,12 +112,23 @@ abstract class SandboxEndToEndContract {
 
     @Test
     void sigintMidRunExits130AndLeavesNoSandbox() throws Exception {
+        interruptMidRun(cct -> cct, "INT");
+    }
+
+    /** SIGTERM is how CI runners and process managers stop a job; it works where SIGINT was ignored at start. */
+    @Test
+    void sigtermMidRunExits130AndLeavesNoSandboxEvenWithSigintIgnored() throws Exception {
+        interruptMidRun(CctProcess::withSigintIgnored, "TERM");
+    }
+
+    private void interruptMidRun(java.util.function.UnaryOperator<CctProcess> how, String signal) throws Exception {
         Scenario scenario = Scenario.of(Turn.text("Thinking for a long time."), Turn.text("done")).withDelayFrom(0, Duration.ofSeconds(120));
         try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
-            CctProcess process = cct(model).start(args("--prompt", "be slow", "--output", "out"));
-            process.awaitStderr(err -> err.contains("Claude is working"), LIMIT);
-            Thread.sleep(1500);
-            process.signal("INT");
+            CctProcess process = how.apply(cct(model)).start(args("--prompt", "be slow", "--output", "out"));
+            // Mid-run: Claude has started (its init event is on screen) and is waiting on the model.
+            process.awaitStderr(err -> err.contains("Claude is working") && err.contains(" · model "), LIMIT);
+            await().atMost(LIMIT).until(() -> !model.requests().isEmpty());
+            process.signal(signal);
             CctProcess.Result result = process.await(Duration.ofMinutes(1));
             assertThat(result.code()).as(result.err()).isEqualTo(130);
             assertThat(leftBehind(result)).isEmpty();

@@ -2,7 +2,6 @@ package dev.cct.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,18 +61,16 @@ public final class ClaudeCli {
         }
     }
 
-    /** {@link #locate()}, or skips the calling test with a printed reason. */
+    /** {@link #locate()}, or skips the calling test with a printed reason (fails where {@code cct.requireClaude} is set). */
     public static Path locateOrSkip() {
         Optional<Path> claude = locate();
         if (claude.isEmpty()) {
             String configured = System.getProperty("cct.claude", System.getenv("CCT_CLAUDE"));
-            String why = configured != null && !configured.isBlank()
+            Needs.CLAUDE.check(configured != null && !configured.isBlank()
                     ? "Claude Code CLI not executable at " + configured + " (from -Dcct.claude / CCT_CLAUDE)"
-                    : "Claude Code CLI not found (set -Dcct.claude=PATH or CCT_CLAUDE, or run .ci/install-claude.sh)";
-            System.out.println("SKIPPED: " + why);
-            Assumptions.abort(why);
+                    : "Claude Code CLI not found (set -Dcct.claude=PATH or CCT_CLAUDE, or run .ci/install-claude.sh)");
         }
-        return claude.get();
+        return claude.orElseThrow();
     }
 
     private static String version(String v) {

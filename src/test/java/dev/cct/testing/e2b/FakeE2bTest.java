@@ -218,7 +218,7 @@ class FakeE2bTest {
         Box box = create("base", "{}");
         byte[] envelope = envelope("{\"process\":{\"cmd\":\"/bin/cat\"}}");
         DataInputStream in = new DataInputStream(envd(box, "POST", "/process.Process/Start", envelope,
-                HttpResponse.BodyHandlers.ofInputStream(), "Content-Type", "application/connect+json").body());
+                WholeBodyStream.handler(), "Content-Type", "application/connect+json").body());
         int pid = readFrame(in).json.at("/event/start/pid").asInt();
         String b64 = Base64.getEncoder().encodeToString("typed\n".getBytes(StandardCharsets.UTF_8));
         assertThat(unary(box, "process.Process/SendInput", "{\"process\":{\"pid\":" + pid + "},\"input\":{\"stdin\":\"" + b64 + "\"}}")
@@ -409,7 +409,7 @@ class FakeE2bTest {
         all[0] = "Content-Type";
         all[1] = "application/connect+json";
         System.arraycopy(headers, 0, all, 2, headers.length);
-        HttpResponse<InputStream> r = envd(box, "POST", "/" + rpc, envelope(json), HttpResponse.BodyHandlers.ofInputStream(), all);
+        HttpResponse<InputStream> r = envd(box, "POST", "/" + rpc, envelope(json), WholeBodyStream.handler(), all);
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
     }

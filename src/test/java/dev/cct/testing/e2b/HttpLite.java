@@ -136,9 +136,18 @@ final class HttpLite implements AutoCloseable {
             return new ChunkedBody();
         }
 
-        /** Closes the TCP connection at once, whatever was written: the client sees a broken stream. */
+        /**
+         * Breaks the connection mid-response: what was written still reaches the client (FIN after the data, never
+         * a reset that could discard it), then the client sees a broken stream.
+         */
         void abort() {
             closeAfter = true;
+            try {
+                out.flush();
+                socket.shutdownOutput();
+            } catch (IOException ignored) {
+                // the client is already gone
+            }
             try {
                 socket.close();
             } catch (IOException ignored) {

@@ -106,6 +106,9 @@ public final class CctCommand implements Callable<Integer> {
     @Option(names = "--max-turns", paramLabel = "N", description = "Stop Claude after N turns.")
     Integer maxTurns;
 
+    @Option(names = "--merge", description = "Write the results into a non-empty --output folder, beside what is there.")
+    boolean merge;
+
     @Option(names = "--output-format", paramLabel = "FORMAT", description = "text (default), stream-json (Claude's raw events on stdout) or json (one final object).")
     String outputFormat = "text";
 
@@ -150,34 +153,34 @@ public final class CctCommand implements Callable<Integer> {
     public static int execute(PrintWriter out, PrintWriter err, Environment environment, boolean terminal, String... args) {
         Context context = new Context(out, err, environment, terminal);
         CommandLine cli = new CommandLine(new CctCommand(context), new Factory(context));
-        cli.setOut(out).setErr(err);
+        cli.setOut(context.out).setErr(context.err);
         // "--sandbox cloudflare" must stay an option value, although "cloudflare" is also a subcommand's name.
         cli.setAllowSubcommandsAsOptionParameters(true);
         cli.setParameterExceptionHandler((ex, arguments) -> {
             String message = ex.getMessage() == null ? "invalid arguments" : ex.getMessage().lines().findFirst().orElse("");
-            err.println("cct: " + context.mask(message) + "; see 'cct --help'");
-            err.flush();
+            context.err.println("cct: " + context.mask(message) + "; see 'cct --help'");
+            context.err.flush();
             return ExitCode.BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof CctException cct) {
-                err.println("cct: " + context.mask(cct.getMessage()));
+                context.err.println("cct: " + context.mask(cct.getMessage()));
                 if (context.verbose && cct.getCause() != null) {
-                    cct.getCause().printStackTrace(err);
+                    cct.getCause().printStackTrace(context.err);
                 }
-                err.flush();
+                context.err.flush();
                 return cct.exitCode();
             }
-            err.println("cct: unexpected error: " + context.mask(String.valueOf(ex)) + " (run with --verbose for details)");
+            context.err.println("cct: unexpected error: " + context.mask(String.valueOf(ex)) + " (run with --verbose for details)");
             if (context.verbose) {
-                ex.printStackTrace(err);
+                ex.printStackTrace(context.err);
             }
-            err.flush();
+            context.err.flush();
             return ExitCode.PROVIDER_FAILURE;
         });
         int code = cli.execute(args);
-        out.flush();
-        err.flush();
+        context.out.flush();
+        context.err.flush();
         return code;
     }
 
@@ -218,6 +221,11 @@ public final class CctCommand implements Callable<Integer> {
         Map<String, String> options = providerOptions(provider);
         checkKeys(provider, secrets);
         Path outputDirectory = output == null ? null : Inputs.writableDirectory("--output", output, context.environment);
+        if (outputDirectory != null && !merge && !yes && Inputs.hasEntries(outputDirectory)) {
+            // Like git clone: results mixed into old files cannot be told apart afterwards.
+            throw CctException.badInput("--output " + output + " is not empty",
+                    "choose a new or empty folder, or add --merge to write the results among what is there");
+        }
         List<Path> uploadPaths = new ArrayList<>();
         for (String upload : uploads) {
             Path path = context.environment.resolve(upload);

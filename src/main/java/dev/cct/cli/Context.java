@@ -4,6 +4,7 @@ import dev.cct.catalog.Catalog;
 import dev.cct.run.Environment;
 import dev.cct.run.Pipeline;
 import dev.cct.run.Secrets;
+import dev.cct.ui.MaskingWriter;
 import dev.cct.ui.Ui;
 import java.io.PrintWriter;
 
@@ -17,9 +18,12 @@ public final class Context {
     private Secrets secrets;
     private Catalog catalog;
 
+    private Secrets fromEnvironment;
+
+    /** Both streams mask every secret cct knows of, whatever writes to them. */
     Context(PrintWriter out, PrintWriter err, Environment environment, boolean terminal) {
-        this.out = out;
-        this.err = err;
+        this.out = new PrintWriter(new MaskingWriter(out, this::mask), true);
+        this.err = new PrintWriter(new MaskingWriter(err, this::mask), true);
         this.environment = environment;
         this.terminal = terminal;
     }
@@ -50,13 +54,15 @@ public final class Context {
     }
 
     /** Scrubs secrets from a message, even when .env could not be read. */
-    String mask(String message) {
+    synchronized String mask(String message) {
         if (secrets != null) {
             return secrets.mask(message);
         }
-        Secrets fromEnvironment = Secrets.of(java.util.Map.of());
-        for (String name : Secrets.SECRET_NAMES) {
-            fromEnvironment.addMasked(environment.get(name));
+        if (fromEnvironment == null) {
+            fromEnvironment = Secrets.of(java.util.Map.of());
+            for (String name : Secrets.SECRET_NAMES) {
+                fromEnvironment.addMasked(environment.get(name));
+            }
         }
         return fromEnvironment.mask(message);
     }

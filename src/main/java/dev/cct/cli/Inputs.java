@@ -144,6 +144,18 @@ final class Inputs {
         return path;
     }
 
+    /** True for an existing folder with anything in it. */
+    static boolean hasEntries(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return false;
+        }
+        try (var entries = Files.list(folder)) {
+            return entries.findAny().isPresent();
+        } catch (java.io.IOException e) {
+            throw CctException.badInput("cannot read " + folder, "choose a folder you can read and write");
+        }
+    }
+
     static String humanDuration(Duration d) {
         long s = d.toSeconds();
         if (s % 3600 == 0) {

@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cct.archive.Excludes;
 import dev.cct.archive.ExtractionReport;
 import dev.cct.archive.SafeExtractor;
+import dev.cct.archive.UploadManifest;
+import com.fasterxml.jackson.databind.util.RawValue;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import dev.cct.catalog.Json;
+import dev.cct.sandbox.OrphanReaper;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;
@@ -77,11 +82,13 @@ final class Run implements Pipeline {
         SandboxProvider provider = providers.create(request.provider(), options, request.secrets());
         ConsoleProgress progress = new ConsoleProgress(ui);
         Signals.install(Thread.currentThread(), () -> ui.info("\ncct: stopping Claude and bringing back what exists"
-                + " (Ctrl-C again to destroy the sandbox at once)"));
+                + " (Ctrl-C again to destroy the sandbox at once)"), ui::info);
         Sandbox sandbox = null;
         Path uploadArchive = null;
+        OrphanReaper reaper = null;
         try {
             provider.prepare(progress);
+            reaper = OrphanReaper.inBackground(provider);
             checkNotInterrupted();
             sandbox = provider.create(SandboxLabels.forThisProcess(), progress);
             CleanupRegistry.get().register(sandbox);
@@ -93,7 +100,9 @@ final class Run implements Pipeline {
             progress.start("Uploading workspace");
             uploadArchive = WorkspaceArchive.build(request, sandbox.owner(), output);
             long uploadBytes = Files.size(uploadArchive);
-            try (InputStream tar = Files.newInputStream(uploadArchive)) {
+            UploadManifest uploaded = UploadManifest.ofArchive(uploadArchive, WorkspaceArchive.WORKSPACE);
+            try (InputStream tar = Files.newInputStream(uploadArchive);
+                 CleanupRegistry.Transfer transfer = CleanupRegistry.get().transfer(tar)) {
                 sandbox.upload(tar, sandbox.home());
             }
             progress.done("Uploaded " + humanBytes(uploadBytes) + (request.components().components().isEmpty() ? ""
@@ -108,8 +117,8 @@ final class Run implements Pipeline {
                 // The sandbox failed mid-run (expired, killed): still try to bring back what exists, then report.
                 ui.warn(lost.getMessage() + "; trying to bring back what exists");
                 try {
-                    ExtractionReport partial = bringBack(sandbox, workspace, output, skip, includeAll, progress, ui);
-                    ui.info("Brought back " + partial.files() + " file(s) before the sandbox was lost");
+                    Brought partial = bringBack(sandbox, workspace, output, skip, includeAll, uploaded, progress, ui);
+                    ui.info("Brought back " + partial.changes().produced() + " new or changed file(s) before the sandbox was lost");
                 } catch (SandboxException | IOException unreachable) {
                     ui.warn("nothing could be brought back: " + unreachable.getMessage());
                 }
@@ -119,19 +128,22 @@ final class Run implements Pipeline {
                 // The signal's interrupt has done its work; left set, it would close the channels the download uses.
                 Thread.interrupted();
             }
-            ExtractionReport report = bringBack(sandbox, workspace, output, skip, includeAll, progress, ui);
+            Brought brought = bringBack(sandbox, workspace, output, skip, includeAll, uploaded, progress, ui);
             destroy(sandbox, ui);
             sandbox = null;
-            return finish(request, ui, exec, report, output, started, shortId(exec.sandboxId));
+            reportReaped(reaper, ui);
+            return finish(request, ui, exec, brought, output, started);
         } catch (SandboxException e) {
             if (Signals.interrupted()) {
                 // Ctrl-C during a transfer surfaces as a failed transfer: it is still an interruption.
+                sandbox = destroyed(sandbox, ui);
                 ui.info("cct: interrupted; sandbox destroyed");
                 return ExitCode.INTERRUPTED;
             }
             throw CctException.provider(request.provider().flag() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            sandbox = destroyed(sandbox, ui);
             ui.info("cct: interrupted; sandbox destroyed");
             return ExitCode.INTERRUPTED;
         } catch (IOException e) {
@@ -151,24 +163,41 @@ final class Run implements Pipeline {
         }
     }
 
+    /** What one bring-back wrote, and what of it Claude produced. */
+    private record Brought(ExtractionReport report, UploadManifest.Changes changes) {
+    }
+
     /** One download, extracted safely; an output folder that would stay empty is not left behind. */
-    private ExtractionReport bringBack(Sandbox sandbox, String workspace, Path output, Predicate<String> skip,
-                                       boolean includeAll, ConsoleProgress progress, Ui ui)
-            throws SandboxException, IOException {
+    private Brought bringBack(Sandbox sandbox, String workspace, Path output, Predicate<String> skip, boolean includeAll,
+                              UploadManifest uploaded, ConsoleProgress progress, Ui ui) throws SandboxException, IOException {
         progress.start("Bringing back files");
         boolean existed = Files.exists(output);
         ExtractionReport report;
-        try (InputStream tar = sandbox.download(workspace, List.copyOf(includeAll ? Set.of() : Excludes.DEFAULT_EXCLUDED_FOLDERS))) {
+        try (InputStream tar = sandbox.download(workspace, List.copyOf(includeAll ? Set.of() : Excludes.DEFAULT_EXCLUDED_FOLDERS));
+             CleanupRegistry.Transfer transfer = CleanupRegistry.get().transfer(tar)) {
             report = SafeExtractor.extract(tar, output, skip);
         }
         if (!existed && report.files() == 0 && report.symlinks() == 0) {
             deleteEmptyFolders(output);
         }
-        progress.done("Brought back " + report.files() + " file(s), " + humanBytes(report.bytes()) + " to " + display(output));
+        UploadManifest.Changes changes = uploaded.compare(output, report.writtenPaths());
+        progress.done("Brought back " + describe(changes) + ", " + humanBytes(report.bytes()) + " in all, to " + display(output));
         for (String refused : report.refused()) {
             ui.warn("refused unsafe archive entry " + refused);
         }
-        return report;
+        return new Brought(report, changes);
+    }
+
+    /** "2 new, 1 changed file(s) (40 unchanged uploads)": what Claude produced, apart from what the user sent. */
+    static String describe(UploadManifest.Changes changes) {
+        String produced = changes.created().size() + " new, " + changes.modified().size() + " changed file(s)";
+        return changes.unchanged() == 0 ? produced : produced + " (" + changes.unchanged() + " unchanged upload(s))";
+    }
+
+    private static void reportReaped(OrphanReaper reaper, Ui ui) {
+        if (reaper != null) {
+            reaper.summary().ifPresent(ui::info);
+        }
     }
 
     private static void deleteEmptyFolders(Path root) throws IOException {
@@ -246,8 +275,11 @@ final class Run implements Pipeline {
                 throw new SandboxException("running Claude failed: " + cause, cause);
             }
             if (ending != Ending.FINISHED) {
-                ui.info(ending == Ending.TIMED_OUT ? "cct: timed out after " + humanDuration(request.timeout())
-                        + "; stopping Claude" : "cct: stopping Claude");
+                if (ending == Ending.TIMED_OUT) {
+                    ui.info("cct: timed out after " + humanDuration(request.timeout()) + "; stopping Claude");
+                }
+                // cct's own stop kills what Claude was running: that is not a failure to report.
+                renderer.stopping();
                 stopClaude(sandbox);
                 try {
                     claude.get(AFTER_STOP.toMillis(), TimeUnit.MILLISECONDS);
@@ -259,6 +291,7 @@ final class Run implements Pipeline {
             executor.shutdownNow();
             out.finish();
             err.finish();
+            renderer.close();
         }
         return new ExecResult(ending, exitCode == null ? -1 : exitCode, renderer.outcome(), renderer.toolCalls(), sandbox.id());
     }
@@ -280,8 +313,9 @@ final class Run implements Pipeline {
         }
     }
 
-    private int finish(RunRequest request, Ui ui, ExecResult exec, ExtractionReport report, Path output, Instant started,
-                       String id) {
+    private int finish(RunRequest request, Ui ui, ExecResult exec, Brought brought, Path output, Instant started) {
+        ExtractionReport report = brought.report();
+        UploadManifest.Changes changes = brought.changes();
         boolean interrupted = exec.ending == Ending.INTERRUPTED || Signals.interrupted();
         RunOutcome outcome = exec.outcome;
         int code;
@@ -303,7 +337,7 @@ final class Run implements Pipeline {
             code = ExitCode.CLAUDE_ERROR;
             status = "error";
             message = "Claude reported an error: " + firstLine(outcome.result());
-        } else if (outcome.permissionDenials() > 0 && report.files() == 0) {
+        } else if (outcome.permissionDenials() > 0 && changes.produced() == 0) {
             code = ExitCode.CLAUDE_ERROR;
             status = "denied";
             message = "Claude's tool calls were denied " + outcome.permissionDenials() + " time(s) and no file was written";
@@ -322,19 +356,24 @@ final class Run implements Pipeline {
             json.put("result", outcome == null ? null : outcome.result());
             json.put("isError", outcome != null && outcome.isError());
             json.put("turns", outcome == null ? 0 : outcome.turns());
-            json.put("costUsd", outcome == null ? 0 : outcome.costUsd());
+            json.putRawValue("costUsd", new RawValue(money(outcome == null ? 0 : outcome.costUsd())));
             json.put("durationMs", took.toMillis());
             json.put("toolCalls", exec.toolCalls);
             json.put("outputDirectory", output.toString());
             ArrayNode files = json.putArray("files");
             report.writtenPaths().forEach(files::add);
+            ArrayNode created = json.putArray("created");
+            changes.created().forEach(created::add);
+            ArrayNode modified = json.putArray("modified");
+            changes.modified().forEach(modified::add);
+            json.put("unchangedUploads", changes.unchanged());
             ArrayNode refused = json.putArray("refused");
             report.refused().forEach(refused::add);
             ui.out().println(request.secrets().mask(Json.compact(json)));
             ui.out().flush();
         } else {
-            String details = (outcome == null ? "" : outcome.turns() + " turns · " + String.format(Locale.ROOT, "$%.4f", outcome.costUsd()) + " · ")
-                    + humanDuration(took) + " · " + exec.toolCalls + " tool call(s) · " + report.files() + " file(s) in " + display(output);
+            String details = (outcome == null ? "" : outcome.turns() + " turns · $" + money(outcome.costUsd()) + " · ")
+                    + humanDuration(took) + " · " + exec.toolCalls + " tool call(s) · " + describe(changes) + " in " + display(output);
             String mark = code == ExitCode.OK ? ui.green("✓ ") : ui.red("✗ ");
             ui.info("");
             if (code == ExitCode.OK) {
@@ -345,6 +384,14 @@ final class Run implements Pipeline {
             }
         }
         return code;
+    }
+
+    /** Destroys {@code sandbox} (if any) now, before the run says so; returns null for the caller's variable. */
+    private Sandbox destroyed(Sandbox sandbox, Ui ui) {
+        if (sandbox != null) {
+            destroy(sandbox, ui);
+        }
+        return null;
     }
 
     private void destroy(Sandbox sandbox, Ui ui) {
@@ -370,6 +417,12 @@ final class Run implements Pipeline {
     private String display(Path output) {
         Path cwd = environment.workingDirectory();
         return output.startsWith(cwd) ? "./" + cwd.relativize(output) + "/" : output + "/";
+    }
+
+    /** Dollars as a plain decimal: to the millionth, without float noise or an exponent ("0.00028", "2.8"). */
+    static String money(double usd) {
+        BigDecimal rounded = BigDecimal.valueOf(usd).setScale(6, RoundingMode.HALF_UP).stripTrailingZeros();
+        return rounded.signum() == 0 ? "0" : rounded.toPlainString();
     }
 
     static String humanBytes(long bytes) {

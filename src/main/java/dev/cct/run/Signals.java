@@ -1,23 +1,29 @@
 package dev.cct.run;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Ctrl-C and SIGTERM during a run: the first asks the run to stop Claude, bring back what exists and destroy the
- * sandbox (exit 130); the second destroys every sandbox at once and exits.
+ * sandbox (exit 130); the second cuts any transfer, destroys every sandbox at once, says so and exits 130; later
+ * ones change nothing, since the second is already doing all there is to do. A signal ignored when cct started
+ * (nohup, a shell's background job) stays ignored.
  */
 final class Signals {
     private static final AtomicInteger RECEIVED = new AtomicInteger();
     private static volatile Thread runThread;
     private static volatile Runnable onFirst = () -> { };
+    private static volatile Consumer<String> say = System.err::println;
 
     private Signals() {
     }
 
     /** Routes INT and TERM to the current run; harmless where the JVM does not allow it. */
-    static void install(Thread thread, Runnable firstSignal) {
+    static void install(Thread thread, Runnable firstSignal, Consumer<String> messages) {
         runThread = thread;
         onFirst = firstSignal;
+        say = messages;
         for (String name : new String[] {"INT", "TERM"}) {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> received());
@@ -32,15 +38,20 @@ final class Signals {
     }
 
     private static void received() {
-        if (RECEIVED.incrementAndGet() == 1) {
+        int count = RECEIVED.incrementAndGet();
+        if (count == 1) {
             onFirst.run();
             Thread thread = runThread;
             if (thread != null) {
                 thread.interrupt();
             }
-        } else {
-            CleanupRegistry.get().destroyAll();
-            System.err.println("\ncct: interrupted twice: sandbox destroyed without bringing files back");
+        } else if (count == 2) {
+            say.accept("\ncct: interrupted twice: stopping the transfer and destroying the sandbox now");
+            CleanupRegistry registry = CleanupRegistry.get();
+            registry.abortTransfers();
+            List<String> failures = registry.destroyAll();
+            say.accept(failures.isEmpty() ? "cct: sandbox destroyed; files were not brought back"
+                    : "cct: could not destroy " + String.join(", ", failures) + " (run 'cct sandboxes clean')");
             Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
         }
     }

@@ -3,6 +3,7 @@ package dev.cct.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cct.catalog.Json;
 import dev.cct.run.OutputFormat;
+import dev.cct.ui.ActivityLine;
 import dev.cct.ui.Ui;
 import java.io.IOException;
 import java.util.Locale;
@@ -20,9 +21,18 @@ public final class StreamRenderer {
     private int toolCalls;
     private int toolErrors;
     private boolean wroteText;
+    private volatile boolean stopping;
+
+    private final ActivityLine activity;
 
     public StreamRenderer(Ui ui, OutputFormat format, String workspace) {
+        this(ui, format, workspace, format == OutputFormat.TEXT ? ActivityLine.live(ui) : null);
+    }
+
+    /** With the activity line given (tests drive its clock); null for none. */
+    public StreamRenderer(Ui ui, OutputFormat format, String workspace, ActivityLine activity) {
         this.ui = ui;
+        this.activity = activity;
         this.format = format;
         this.workspace = workspace.endsWith("/") ? workspace : workspace + "/";
     }
@@ -65,8 +75,33 @@ public final class StreamRenderer {
         }
         String lower = line.toLowerCase(Locale.ROOT);
         if (ui.verbose() || lower.contains("error") || lower.contains("refused")) {
+            settle();
             ui.err().println(ui.dim("claude: ") + line);
             ui.err().flush();
+        }
+    }
+
+    /** cct is stopping Claude: tools it kills on the way end in errors that are cct's doing, not failures. */
+    public void stopping() {
+        stopping = true;
+    }
+
+    /** Claude has ended: the activity line is settled and stops moving. */
+    public synchronized void close() {
+        if (activity != null) {
+            activity.close();
+        }
+    }
+
+    private void thinking() {
+        if (activity != null) {
+            activity.thinking();
+        }
+    }
+
+    private void settle() {
+        if (activity != null) {
+            activity.settle();
         }
     }
 
@@ -94,9 +129,11 @@ public final class StreamRenderer {
         switch (event.path("type").asText()) {
             case "system" -> {
                 if ("init".equals(event.path("subtype").asText())) {
+                    settle();
                     ui.info(ui.dim("Claude Code " + event.path("claude_code_version").asText("") + " · model "
                             + event.path("model").asText("default") + " · " + event.path("tools").size() + " tools"
                             + agentCount(event)));
+                    thinking();
                 }
             }
             case "assistant" -> {
@@ -110,17 +147,32 @@ public final class StreamRenderer {
                         default -> { }
                     }
                 }
-            }
-            case "user" -> {
-                for (JsonNode block : event.path("message").path("content")) {
-                    if ("tool_result".equals(block.path("type").asText()) && block.path("is_error").asBoolean(false)) {
-                        toolErrors++;
-                        ui.info("    " + ui.red("✗ " + firstLine(contentText(block.path("content")), 160)));
-                    }
+                if (!endsWithToolUse(event)) {
+                    thinking();
                 }
             }
+            case "user" -> {
+                settle();
+                for (JsonNode block : event.path("message").path("content")) {
+                    if ("tool_result".equals(block.path("type").asText()) && block.path("is_error").asBoolean(false)) {
+                        if (stopping) {
+                            ui.info("    " + ui.dim("■ stopped by cct"));
+                        } else {
+                            toolErrors++;
+                            ui.info("    " + ui.red("✗ " + firstLine(contentText(block.path("content")), 160)));
+                        }
+                    }
+                }
+                thinking();
+            }
+            case "result" -> settle();
             default -> { }
         }
+    }
+
+    private static boolean endsWithToolUse(JsonNode assistant) {
+        JsonNode content = assistant.path("message").path("content");
+        return content.size() > 0 && "tool_use".equals(content.get(content.size() - 1).path("type").asText());
     }
 
     private static String agentCount(JsonNode init) {
@@ -132,6 +184,7 @@ public final class StreamRenderer {
         if (text.isBlank()) {
             return;
         }
+        settle();
         if (wroteText) {
             ui.out().println();
         }
@@ -141,7 +194,12 @@ public final class StreamRenderer {
     }
 
     private void tool(String name, JsonNode input) {
-        ui.info("  " + ui.cyan("▸ " + describeTool(name, input)));
+        String line = "  " + ui.cyan("▸ " + describeTool(name, input));
+        if (activity != null) {
+            activity.tool(line);
+        } else {
+            ui.info(line);
+        }
     }
 
     /** One readable line per tool call: file written, command run, search made. */
@@ -194,8 +252,13 @@ public final class StreamRenderer {
         return text.toString();
     }
 
+    /** The first line, cut at {@code max}; an ellipsis says when there was more (a longer line, more lines). */
     private static String firstLine(String text, int max) {
-        String line = text.strip().lines().findFirst().orElse("");
-        return line.length() > max ? line.substring(0, max - 1) + "…" : line;
+        String stripped = text.strip();
+        String line = stripped.lines().findFirst().orElse("");
+        if (line.length() > max) {
+            return line.substring(0, max - 1) + "…";
+        }
+        return line.length() < stripped.length() ? line + " …" : line;
     }
 }

@@ -37,7 +37,7 @@ class StreamRendererTest {
         }
         assertThat(out.toString()).isEqualTo("I'll build it.\n");
         assertThat(err.toString()).contains("Claude Code 2.1.331 · model claude-x · 2 tools",
-                "▸ Write src/app.py (2 lines)", "▸ Run pytest -q  # Run tests", "▸ Search 'TODO' in src",
+                "▸ Write src/app.py (2 lines)", "▸ Run pytest -q …  # Run tests", "▸ Search 'TODO' in src",
                 "✗ command not found: pytest").doesNotContain("not json");
         assertThat(renderer.toolCalls()).isEqualTo(3);
         assertThat(renderer.toolErrors()).isEqualTo(1);
@@ -66,5 +66,63 @@ class StreamRendererTest {
         }
         splitter.finish();
         assertThat(lines).containsExactly("héllo ✓", "second", "third");
+    }
+
+    // ---- a terminal that shows time passing, with a fake clock
+
+    private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+
+    private StreamRenderer atTerminal(dev.cct.ui.ActivityLine[] activity) {
+        Ui ui = new Ui(new PrintWriter(out, true), new PrintWriter(err, true), false, true, false, false);
+        activity[0] = new dev.cct.ui.ActivityLine(ui, now::get);
+        return new StreamRenderer(ui, OutputFormat.TEXT, "/home/claude/workspace", activity[0]);
+    }
+
+    private static final String LONG_BASH = "{\"type\":\"assistant\",\"message\":{\"content\":["
+            + "{\"type\":\"tool_use\",\"name\":\"Bash\",\"input\":{\"command\":\"sleep 60\"}}]}}";
+    private static final String BASH_DONE = "{\"type\":\"user\",\"message\":{\"content\":[{\"type\":\"tool_result\",\"content\":\"\"}]}}";
+
+    @Test
+    void aLongToolCallShowsItsElapsedTimeRedrawnInPlaceAndKeepsItsLineWhenDone() {
+        dev.cct.ui.ActivityLine[] activity = new dev.cct.ui.ActivityLine[1];
+        StreamRenderer renderer = atTerminal(activity);
+        renderer.stdoutLine(LONG_BASH);
+        String first = err.toString();
+        now.addAndGet(12_300_000_000L);
+        activity[0].tick();
+        String later = err.toString();
+        assertThat(later).isNotEqualTo(first).endsWith("\r\u001b[2K  ▸ Run sleep 60  ⠸ 12s");
+        now.addAndGet(50_000_000_000L);
+        activity[0].tick();
+        assertThat(err.toString()).endsWith("1m02s");
+        renderer.stdoutLine(BASH_DONE);
+        // The tool's line stays, with how long it took; then Claude is thinking.
+        assertThat(err.toString()).contains("\r\u001b[2K  ▸ Run sleep 60  (1m02s)\n").endsWith("Claude is thinking");
+        renderer.stdoutLine(RESULT);
+        renderer.close();
+        assertThat(err.toString()).endsWith("\r\u001b[2K");
+    }
+
+    @Test
+    void withoutATerminalToolLinesArePrintedOnceAndNothingMoves() {
+        Ui ui = new Ui(new PrintWriter(out, true), new PrintWriter(err, true), false, false, false, false);
+        dev.cct.ui.ActivityLine activity = new dev.cct.ui.ActivityLine(ui, now::get);
+        StreamRenderer renderer = new StreamRenderer(ui, OutputFormat.TEXT, "/home/claude/workspace", activity);
+        renderer.stdoutLine(LONG_BASH);
+        now.addAndGet(30_000_000_000L);
+        activity.tick();
+        renderer.stdoutLine(BASH_DONE);
+        renderer.close();
+        assertThat(err.toString()).isEqualTo("  ▸ Run sleep 60\n");
+    }
+
+    @Test
+    void toolsThatCctsOwnStopKillsAreNotReportedAsFailures() {
+        StreamRenderer renderer = renderer(OutputFormat.TEXT);
+        renderer.stdoutLine(LONG_BASH);
+        renderer.stopping();
+        renderer.stdoutLine("{\"type\":\"user\",\"message\":{\"content\":[{\"type\":\"tool_result\",\"is_error\":true,\"content\":\"Exit code 137\"}]}}");
+        assertThat(err.toString()).contains("■ stopped by cct").doesNotContain("✗", "137");
+        assertThat(renderer.toolErrors()).isZero();
     }
 }

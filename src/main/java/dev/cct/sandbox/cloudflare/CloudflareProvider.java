@@ -31,13 +31,13 @@ public final class CloudflareProvider implements SandboxProvider {
 
     /**
      * Checks the Worker answers and accepts the token, before anything is created: /health needs no token, so the
-     * listing (which also finds orphans to reap) is what proves the token right.
+     * listing is what proves the token right.
      */
     @Override
     public void prepare(Progress progress) throws SandboxException, InterruptedException {
         progress.start("Checking the Cloudflare Worker");
         String version = api.health();
-        reapOrphans(list());
+        list();
         progress.done("Cloudflare Worker " + version + " at " + api.worker());
     }
 
@@ -71,19 +71,6 @@ public final class CloudflareProvider implements SandboxProvider {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandboxException("interrupted while destroying Cloudflare sandbox " + id, e);
-        }
-    }
-
-    /** Destroys sandboxes whose cct process died (SIGKILL, a crashed machine): a courtesy that never fails the run. */
-    private void reapOrphans(List<SandboxInfo> sandboxes) throws InterruptedException {
-        for (SandboxInfo info : sandboxes) {
-            if (info.labels().ownerIsGone()) {
-                try {
-                    api.delete(info.id());
-                } catch (SandboxException e) {
-                    // 'cct sandboxes clean' can try again; this run does not depend on it.
-                }
-            }
         }
     }
 

@@ -31,6 +31,8 @@ public final class DockerProvider implements SandboxProvider {
 
     private final Environment environment;
     private final Map<String, String> options;
+    private String cpus;
+    private String memory;
     private DockerClient docker;
     /** Bulk transfers over the engine's Unix socket; null for other transports, which use the client. */
     private EngineSocket archives;
@@ -40,6 +42,8 @@ public final class DockerProvider implements SandboxProvider {
     public DockerProvider(Environment environment, Map<String, String> options) {
         this.environment = environment;
         this.options = options;
+        this.cpus = options.getOrDefault("cpus", DEFAULT_CPUS);
+        this.memory = options.getOrDefault("memory", DEFAULT_MEMORY);
         // Checked now so that bad limits are bad input (exit 2), not a failure after the engine was asked.
         parseMemory(options.getOrDefault("memory", DEFAULT_MEMORY));
         parseCpus(options.getOrDefault("cpus", DEFAULT_CPUS));
@@ -58,9 +62,9 @@ public final class DockerProvider implements SandboxProvider {
     @Override
     public void prepare(Progress progress) throws SandboxException, InterruptedException {
         DockerClient client = docker();
-        reapOrphansInBackground();
         String userImage = options.get("image");
         try {
+            checkLimitsFit(client.infoCmd().exec());
             if (userImage != null) {
                 if (!DockerImage.exists(client, userImage)) {
                     throw new SandboxException("image " + userImage + " is not on this engine; pull or build it first"
@@ -83,8 +87,8 @@ public final class DockerProvider implements SandboxProvider {
         HostConfig host = HostConfig.newHostConfig()
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
-                .withMemory(parseMemory(options.getOrDefault("memory", DEFAULT_MEMORY)))
-                .withNanoCPUs(parseCpus(options.getOrDefault("cpus", DEFAULT_CPUS)))
+                .withMemory(parseMemory(memory))
+                .withNanoCPUs(parseCpus(cpus))
                 .withPidsLimit(parsePids(options.getOrDefault("pids-limit", DEFAULT_PIDS)))
                 .withNetworkMode(options.getOrDefault("network", "bridge"))
                 .withInit(true);
@@ -144,24 +148,28 @@ public final class DockerProvider implements SandboxProvider {
     }
 
     /**
-     * Removes containers whose owning cct process has died (killed with SIGKILL, machine crash...), beside the run
-     * rather than before it: reaping is a courtesy and must not delay the sandbox.
+     * Limits the engine cannot give are bad input, found before an image is built or a container made; the
+     * engine's own refusal would come only after "Starting container", as three lines of HTTP.
      */
-    private void reapOrphansInBackground() {
-        Thread reaper = new Thread(this::reapOrphans, "cct-docker-reaper");
-        reaper.setDaemon(true);
-        reaper.start();
-    }
-
-    private void reapOrphans() {
-        try {
-            for (SandboxInfo info : list()) {
-                if (info.labels().ownerIsGone()) {
-                    remove(info.id());
-                }
+    void checkLimitsFit(com.github.dockerjava.api.model.Info engine) {
+        Integer engineCpus = engine.getNCPU();
+        if (engineCpus != null && engineCpus > 0 && parseCpus(cpus) > engineCpus * 1_000_000_000L) {
+            if (!options.containsKey("cpus")) {
+                cpus = Integer.toString(engineCpus); // the default is a ceiling, not a demand
+            } else {
+                throw CctException.badInput("--cpus " + cpus + " is more than this Docker engine has (" + engineCpus + ")",
+                        "give --cpus " + engineCpus + " or less");
             }
-        } catch (SandboxException e) {
-            // Reaping is a courtesy; the run itself must not fail on it.
+        }
+        Long engineMemory = engine.getMemTotal();
+        if (engineMemory != null && engineMemory > 0 && parseMemory(memory) > engineMemory) {
+            long mib = engineMemory / (1024 * 1024);
+            if (!options.containsKey("memory")) {
+                memory = mib + "m";
+            } else {
+                throw CctException.badInput("--memory " + memory + " is more than this Docker engine has (" + mib + "m)",
+                        "give --memory " + mib + "m or less");
+            }
         }
     }
 

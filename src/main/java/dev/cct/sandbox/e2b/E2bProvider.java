@@ -59,18 +59,10 @@ public final class E2bProvider implements SandboxProvider {
         return t;
     }
 
-    /** Removes sandboxes whose cct process died; also proves the key works before anything is created. */
+    /** Proves the key works before anything is created: a refused key fails the listing. */
     @Override
     public void prepare(Progress progress) throws SandboxException, InterruptedException {
-        for (SandboxInfo info : list()) {
-            if (info.labels().ownerIsGone()) {
-                try {
-                    remove(info.id());
-                } catch (SandboxException e) {
-                    // Reaping is a courtesy; the run itself must not fail on it.
-                }
-            }
-        }
+        list();
     }
 
     @Override

@@ -129,24 +129,27 @@ final class Run implements Pipeline {
                 Thread.interrupted();
             }
             Brought brought = bringBack(sandbox, workspace, output, skip, includeAll, uploaded, progress, ui);
+            Signals.yieldToSecondSignal();
             destroy(sandbox, ui);
             sandbox = null;
             reportReaped(reaper, ui);
             return finish(request, ui, exec, brought, output, started);
         } catch (SandboxException e) {
+            Signals.yieldToSecondSignal();
             if (Signals.interrupted()) {
                 // Ctrl-C during a transfer surfaces as a failed transfer: it is still an interruption.
-                sandbox = destroyed(sandbox, ui);
-                ui.info("cct: interrupted; sandbox destroyed");
-                return ExitCode.INTERRUPTED;
+                return endInterrupted(sandbox, ui);
             }
             throw CctException.provider(request.provider().flag() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
+            Signals.yieldToSecondSignal();
             Thread.currentThread().interrupt();
-            sandbox = destroyed(sandbox, ui);
-            ui.info("cct: interrupted; sandbox destroyed");
-            return ExitCode.INTERRUPTED;
+            return endInterrupted(sandbox, ui);
         } catch (IOException e) {
+            Signals.yieldToSecondSignal();
+            if (Signals.interrupted()) {
+                return endInterrupted(sandbox, ui);
+            }
             throw CctException.provider("cannot transfer files: " + e.getMessage(), e);
         } finally {
             progress.pause();
@@ -386,12 +389,13 @@ final class Run implements Pipeline {
         return code;
     }
 
-    /** Destroys {@code sandbox} (if any) now, before the run says so; returns null for the caller's variable. */
-    private Sandbox destroyed(Sandbox sandbox, Ui ui) {
+    /** Destroys {@code sandbox} (if any) before saying so; the run's own cleanup then finds nothing left to do. */
+    private int endInterrupted(Sandbox sandbox, Ui ui) {
         if (sandbox != null) {
             destroy(sandbox, ui);
         }
-        return null;
+        ui.info("cct: interrupted; sandbox destroyed");
+        return ExitCode.INTERRUPTED;
     }
 
     private void destroy(Sandbox sandbox, Ui ui) {

@@ -33,6 +33,20 @@ final class Signals {
         }
     }
 
+    /**
+     * Where the run would go on to decide how it ends: after a second signal that is the signal's to say (it is
+     * destroying the sandbox and will exit 130), so the run waits for it instead of racing it to an exit code.
+     */
+    static void yieldToSecondSignal() {
+        while (RECEIVED.get() >= 2) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                // Still the signal's to end.
+            }
+        }
+    }
+
     static boolean interrupted() {
         return RECEIVED.get() > 0;
     }
@@ -49,6 +63,12 @@ final class Signals {
             say.accept("\ncct: interrupted twice: stopping the transfer and destroying the sandbox now");
             CleanupRegistry registry = CleanupRegistry.get();
             registry.abortTransfers();
+            // A transfer still waiting for its first byte is not registered yet; interrupting the run's thread
+            // closes the channel it waits on (the Docker engine's socket is an interruptible channel).
+            Thread thread = runThread;
+            if (thread != null) {
+                thread.interrupt();
+            }
             List<String> failures = registry.destroyAll();
             say.accept(failures.isEmpty() ? "cct: sandbox destroyed; files were not brought back"
                     : "cct: could not destroy " + String.join(", ", failures) + " (run 'cct sandboxes clean')");

@@ -39,6 +39,8 @@ class BadInputTest {
                 bad("missing e2b key", none, List.of("--sandbox", "e2b", "--prompt", "x"), "E2B_API_KEY is not set", "./.env"),
                 bad("missing cloudflare url", none, List.of("--sandbox", "cloudflare", "--prompt", "x"), "CLOUDFLARE_SANDBOX_URL is not set", "./.env"),
                 bad("unwritable output", d -> write(d.resolve("plain-file"), "x"), List.of("--sandbox", "docker", "--prompt", "x", "--output", "plain-file/out"), "cannot write to --output", "folder"),
+                bad("non-empty output", d -> write(d.resolve("old/earlier.txt"), "x"), List.of("--sandbox", "docker", "--prompt", "x", "--output", "old"), "--output old is not empty", "--merge"),
+                bad("non-empty output, dry run", d -> write(d.resolve("old/earlier.txt"), "x"), List.of("--sandbox", "docker", "--prompt", "x", "--output", "old", "--dry-run"), "--output old is not empty", "--merge"),
                 bad("output is a file", d -> write(d.resolve("f"), "x"), List.of("--sandbox", "docker", "--prompt", "x", "--output", "f"), "is a file", "folder"),
                 bad("unwritable directory", d -> write(d.resolve("plain-file"), "x"), List.of("--agent", "frontend-developer", "--directory", "plain-file/project"), "cannot write to --directory", "folder"),
                 bad("malformed .env", d -> write(d.resolve(".env"), "ANTHROPIC_API_KEY=abc\nthis line is not a pair\n"), List.of("--sandbox", "docker", "--prompt", "x"), "malformed env file", "KEY=VALUE"),
@@ -83,6 +85,7 @@ class BadInputTest {
 
     private static void write(Path file, String text) {
         try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
             Files.writeString(file, text);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

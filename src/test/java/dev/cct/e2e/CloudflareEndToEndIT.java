@@ -78,10 +78,19 @@ class CloudflareEndToEndIT extends SandboxEndToEndContract {
         }
     }
 
+    @Override
+    String createOrphan() throws Exception {
+        return worker.createSandbox(Map.of(SandboxLabels.SESSION, "orphan-test", SandboxLabels.OWNER, SandboxLabels.hostName() + ":999999999:1"));
+    }
+
+    @Override
+    boolean stillThere(String id) {
+        return worker.liveSandboxIds().contains(id);
+    }
+
     @Test
     void sandboxesListAndCleanFindWhatADeadRunLeftOnTheWorker() throws Exception {
-        String orphan = worker.createSandbox(Map.of(SandboxLabels.SESSION, "orphan-test",
-                SandboxLabels.OWNER, SandboxLabels.hostName() + ":999999999:1"));
+        String orphan = createOrphan();
         CctProcess list = new CctProcess(dir).env("CLOUDFLARE_SANDBOX_URL", worker.url())
                 .env("CLOUDFLARE_SANDBOX_TOKEN", TOKEN);
         CctProcess.Result listed = list.run(LIMIT, "sandboxes", "list", "--sandbox", "cloudflare");

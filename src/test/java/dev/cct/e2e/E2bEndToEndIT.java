@@ -127,8 +127,8 @@ class E2bEndToEndIT extends SandboxEndToEndContract {
         }
     }
 
-    @Test
-    void sandboxesCleanKillsSandboxesWhoseCctProcessIsGone() throws Exception {
+    @Override
+    String createOrphan() throws Exception {
         String body = "{\"templateID\":\"base\",\"timeout\":300,\"metadata\":{\"dev.cct.tool\":\"cct\","
                 + "\"dev.cct.session\":\"orphan-test\",\"dev.cct.owner\":\"" + dev.cct.sandbox.SandboxLabels.hostName()
                 + ":999999999:1\"}}";
@@ -136,7 +136,17 @@ class E2bEndToEndIT extends SandboxEndToEndContract {
                 .header("X-API-Key", E2B_KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String id = e2b.liveSandboxIds().iterator().next();
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body()).get("sandboxID").asText();
+    }
+
+    @Override
+    boolean stillThere(String id) {
+        return e2b.liveSandboxIds().contains(id);
+    }
+
+    @Test
+    void sandboxesCleanKillsSandboxesWhoseCctProcessIsGone() throws Exception {
+        String id = createOrphan();
         CctProcess list = new CctProcess(dir).env("E2B_API_KEY", E2B_KEY).env("E2B_API_URL", e2b.apiUrl())
                 .env("E2B_SANDBOX_URL", e2b.sandboxUrl());
         CctProcess.Result listed = list.run(LIMIT, "sandboxes", "list", "--sandbox", "e2b");

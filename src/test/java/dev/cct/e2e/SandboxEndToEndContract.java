@@ -35,6 +35,9 @@ abstract class SandboxEndToEndContract {
     /** Sandboxes of this provider still alive after a run by {@code result}'s process. */
     abstract List<String> leftBehind(CctProcess.Result result) throws Exception;
 
+    /** Leaves a sandbox of this provider as a cct run that was killed would: labelled with an owner that is gone. */
+    abstract String createOrphan() throws Exception;
+
     /** Extra checks after the files-of-every-kind run, e.g. that each direction took one transfer. */
     void afterEveryKindRun(CctProcess.Result result) throws Exception {
     }
@@ -134,4 +137,59 @@ abstract class SandboxEndToEndContract {
             assertThat(leftBehind(result)).isEmpty();
         }
     }
+
+    /** Ctrl-C, then Ctrl-C again during a large bring-back: the transfer stops, the sandbox goes, at once. */
+    @Test
+    void aSecondSigintDuringALargeBringBackDestroysAtOnce() throws Exception {
+        // A sparse file: instant to make, 2 GiB to send.
+        Scenario scenario = Scenario.of(Turn.text("Making a big file.").withBash("truncate -s 2G big.bin", "make a big file"),
+                Turn.text("done")).withDelayFrom(1, Duration.ofSeconds(120));
+        try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
+            CctProcess process = cct(model).start(args("--prompt", "make a big file", "--output", "out"));
+            await().atMost(LIMIT).until(() -> model.requests().size() >= 2);
+            process.signal("INT");
+            process.awaitStderr(err -> err.contains("Bringing back files"), LIMIT);
+            process.signal("INT");
+            long second = System.nanoTime();
+            CctProcess.Result result = process.await(Duration.ofMinutes(1));
+            assertThat(Duration.ofNanos(System.nanoTime() - second)).as(result.err()).isLessThan(Duration.ofSeconds(5));
+            assertThat(result.code()).as(result.err()).isEqualTo(130);
+            assertThat(result.err()).contains("interrupted twice", "sandbox destroyed");
+            Path big = dir.resolve("out/big.bin");
+            assertThat(!Files.exists(big) || Files.size(big) < 2L * 1024 * 1024 * 1024).as("the transfer was cut").isTrue();
+            assertThat(leftBehind(result)).isEmpty();
+        }
+    }
+
+    /** A tool that prints the key: no output format lets it through. */
+    @Test
+    void aKeyPrintedByAToolIsMaskedInEveryOutputFormat() throws Exception {
+        Scenario scenario = Scenario.of(Turn.text("Checking.").withBash("echo \"key is $ANTHROPIC_API_KEY\" >&2; exit 1", "print the key"),
+                Turn.text("done"));
+        for (String format : List.of("text", "stream-json", "json")) {
+            try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
+                CctProcess.Result result = cct(model).run(LIMIT, args("--prompt", "print the key", "--output-format", format,
+                        "--output", "out-" + format));
+                assertThat(result.code()).as(result.err()).isZero();
+                assertThat(result.out() + result.err()).as(format).doesNotContain(ANTHROPIC_KEY);
+                if (format.equals("stream-json")) {
+                    assertThat(result.out() + result.err()).as(format).contains("key is ****");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRunRemovesWhatADeadRunLeftAndSaysSo() throws Exception {
+        String orphan = createOrphan();
+        try (FakeAnthropic model = FakeAnthropic.start(Scenario.simpleWrite())) {
+            CctProcess.Result result = cct(model).run(LIMIT, args("--prompt", "write hello", "--output", "out"));
+            assertThat(result.code()).as(result.err()).isZero();
+            assertThat(result.err()).contains("removed 1 sandbox left by an earlier run that is gone");
+            assertThat(stillThere(orphan)).isFalse();
+        }
+    }
+
+    /** Whether sandbox {@code id} still exists. */
+    abstract boolean stillThere(String id) throws Exception;
 }

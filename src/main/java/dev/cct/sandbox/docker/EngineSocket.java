@@ -112,7 +112,18 @@ final class EngineSocket {
             }
             throw new EngineRefusal(code, message);
         }
-        return body;
+        return new java.io.FilterInputStream(body) {
+            @Override
+            public void close() throws IOException {
+                // The channel first: that cuts a read in progress on another thread at once (a second Ctrl-C),
+                // where the streams' own close could wait for that read to end.
+                try {
+                    channel.close();
+                } finally {
+                    super.close();
+                }
+            }
+        };
     }
 
     private static String line(InputStream in) throws IOException {

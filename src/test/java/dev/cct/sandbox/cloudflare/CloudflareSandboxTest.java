@@ -279,10 +279,15 @@ class CloudflareSandboxTest {
     }
 
     @Test
-    void prepareReapsSandboxesWhoseCctProcessIsGone() throws Exception {
+    void theReaperRemovesSandboxesWhoseCctProcessIsGoneAndKeepsLiveOnes() throws Exception {
         String orphan = worker.createSandbox(Map.of(SandboxLabels.SESSION, "s-2", SandboxLabels.OWNER, SandboxLabels.hostName() + ":999999999:1"));
-        provider().prepare(Progress.NONE);
-        assertThat(worker.liveSandboxIds()).doesNotContain(orphan);
+        try (Sandbox mine = create()) {
+            dev.cct.sandbox.OrphanReaper.Result reaped = dev.cct.sandbox.OrphanReaper.reap(provider(), false, (id, problem) -> { });
+            assertThat(reaped.removed()).containsExactly(orphan);
+            assertThat(reaped.failed()).isEmpty();
+            assertThat(worker.liveSandboxIds()).containsExactly(mine.id());
+            assertThat(dev.cct.sandbox.OrphanReaper.inBackground(provider()).summary()).isEmpty();
+        }
     }
 
     @Test

@@ -142,4 +142,46 @@ class EngineSocketTest {
         }
         throw new AssertionError("no line end after " + from);
     }
+
+    /** A second Ctrl-C closes the download from another thread: the reader stops at once, the engine sees it gone. */
+    @Test
+    void closingADownloadFromAnotherThreadCutsAReadInProgress() throws Exception {
+        Path socket = dir.resolve("engine.sock");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        CompletableFuture<Throwable> engine = CompletableFuture.supplyAsync(() -> {
+            try (server; SocketChannel client = server.accept()) {
+                OutputStream out = Channels.newOutputStream(client);
+                out.write("HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nContent-Length: 100000000000\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                byte[] block = new byte[65536];
+                while (true) {
+                    out.write(block);
+                }
+            } catch (Exception e) {
+                return e;
+            }
+        });
+        InputStream download = new EngineSocket(socket).downloadArchive("c1", "/home/x/.");
+        CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
+            byte[] buffer = new byte[8192];
+            try {
+                while (download.read(buffer) >= 0) {
+                    // keep reading, as an extraction would
+                }
+                return null;
+            } catch (Exception e) {
+                return e;
+            }
+        });
+        CompletableFuture.runAsync(() -> {
+            try {
+                download.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(reader.get(5, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(java.io.IOException.class);
+        assertThat(engine.get(5, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(java.io.IOException.class);
+    }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cct.catalog.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,6 +103,17 @@ class CctCommandTest {
         assertThat(plan.path("files").get(0).path("path").asText()).isEqualTo(".claude/agents/security-auditor.md");
         assertThat(result.out()).doesNotContain("pw-secret", KEY);
         assertThat(CliRunner.filesUnder(dir)).isEmpty();
+    }
+
+    @Test
+    void aNonEmptyOutputFolderIsAcceptedWithMergeOrYes() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("old"));
+        java.nio.file.Files.writeString(dir.resolve("old/earlier.txt"), "kept");
+        for (String consent : List.of("--merge", "--yes")) {
+            CliRunner.Result result = cli().run("--sandbox", "docker", "--dry-run", "--prompt", "x", "--output", "old", consent);
+            assertThat(result.code()).as(consent + ": " + result.err()).isZero();
+        }
+        assertThat(java.nio.file.Files.readString(dir.resolve("old/earlier.txt"))).isEqualTo("kept");
     }
 
     @Test

@@ -150,6 +150,7 @@ public final class CctCommand implements Callable<Integer> {
     }
 
     /** Runs the command line and maps every outcome to an exit code, in this one place. */
+    /** Everything printed goes through the context's streams, which mask every secret: messages need no masking of their own. */
     public static int execute(PrintWriter out, PrintWriter err, Environment environment, boolean terminal, String... args) {
         Context context = new Context(out, err, environment, terminal);
         CommandLine cli = new CommandLine(new CctCommand(context), new Factory(context));
@@ -158,20 +159,20 @@ public final class CctCommand implements Callable<Integer> {
         cli.setAllowSubcommandsAsOptionParameters(true);
         cli.setParameterExceptionHandler((ex, arguments) -> {
             String message = ex.getMessage() == null ? "invalid arguments" : ex.getMessage().lines().findFirst().orElse("");
-            context.err.println("cct: " + context.mask(message) + "; see 'cct --help'");
+            context.err.println("cct: " + message + "; see 'cct --help'");
             context.err.flush();
             return ExitCode.BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof CctException cct) {
-                context.err.println("cct: " + context.mask(cct.getMessage()));
+                context.err.println("cct: " + cct.getMessage());
                 if (context.verbose && cct.getCause() != null) {
                     cct.getCause().printStackTrace(context.err);
                 }
                 context.err.flush();
                 return cct.exitCode();
             }
-            context.err.println("cct: unexpected error: " + context.mask(String.valueOf(ex)) + " (run with --verbose for details)");
+            context.err.println("cct: unexpected error: " + ex + " (run with --verbose for details)");
             if (context.verbose) {
                 ex.printStackTrace(context.err);
             }

@@ -27,10 +27,6 @@ public final class UploadManifest {
         this.digests = digests;
     }
 
-    public static UploadManifest empty() {
-        return new UploadManifest(Map.of());
-    }
-
     /** Reads {@code tar} and keeps the files under {@code folder/}, relative to it. */
     public static UploadManifest ofArchive(Path tar, String folder) throws IOException {
         String prefix = folder.endsWith("/") ? folder : folder + "/";

@@ -149,8 +149,10 @@ public final class CctCommand implements Callable<Integer> {
         this.context = context;
     }
 
-    /** Runs the command line and maps every outcome to an exit code, in this one place. */
-    /** Everything printed goes through the context's streams, which mask every secret: messages need no masking of their own. */
+    /**
+     * Runs the command line and maps every outcome to an exit code, in this one place. Everything printed goes
+     * through the context's streams, which mask every secret: messages need no masking of their own.
+     */
     public static int execute(PrintWriter out, PrintWriter err, Environment environment, boolean terminal, String... args) {
         Context context = new Context(out, err, environment, terminal);
         CommandLine cli = new CommandLine(new CctCommand(context), new Factory(context));

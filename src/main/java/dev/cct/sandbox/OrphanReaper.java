@@ -10,8 +10,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The one place that removes what dead cct runs left behind (killed with SIGKILL, a crashed machine), for every
- * provider: each run reaps beside its own work, and {@code cct sandboxes clean} reaps on request. A sandbox is an
- * orphan when the cct process named in its labels is gone.
+ * provider: each run reaps beside its own work. A sandbox is an orphan when the cct process named in its labels is
+ * gone. ({@code cct sandboxes clean} still walks its own list, since it also reports the sandboxes it keeps.)
  */
 public final class OrphanReaper {
     private static final long SUMMARY_WAIT_SECONDS = 10;
@@ -25,25 +25,19 @@ public final class OrphanReaper {
     public record Result(List<String> removed, List<String> failed) {
     }
 
-    /**
-     * Removes every sandbox of {@code provider} whose owner is gone ({@code all}: every sandbox cct made).
-     * {@code onEach} hears of each removal as it happens.
-     */
-    public static Result reap(SandboxProvider provider, boolean all, java.util.function.BiConsumer<String, String> onEach)
-            throws SandboxException {
+    /** Removes every sandbox of {@code provider} whose owner is gone. */
+    public static Result reap(SandboxProvider provider) throws SandboxException {
         List<String> removed = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (SandboxProvider.SandboxInfo info : provider.list()) {
-            if (!all && !info.labels().ownerIsGone()) {
+            if (!info.labels().ownerIsGone()) {
                 continue;
             }
             try {
                 provider.remove(info.id());
                 removed.add(info.id());
-                onEach.accept(info.id(), null);
             } catch (SandboxException e) {
                 failed.add(info.id() + ": " + e.getMessage());
-                onEach.accept(info.id(), e.getMessage());
             }
         }
         return new Result(removed, failed);
@@ -54,7 +48,7 @@ public final class OrphanReaper {
         CompletableFuture<Result> result = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                result.complete(reap(provider, false, (id, problem) -> { }));
+                result.complete(reap(provider));
             } catch (SandboxException | RuntimeException e) {
                 result.complete(new Result(List.of(), List.of()));
             }

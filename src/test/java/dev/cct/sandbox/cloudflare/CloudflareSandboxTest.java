@@ -282,7 +282,7 @@ class CloudflareSandboxTest {
     void theReaperRemovesSandboxesWhoseCctProcessIsGoneAndKeepsLiveOnes() throws Exception {
         String orphan = worker.createSandbox(Map.of(SandboxLabels.SESSION, "s-2", SandboxLabels.OWNER, SandboxLabels.hostName() + ":999999999:1"));
         try (Sandbox mine = create()) {
-            dev.cct.sandbox.OrphanReaper.Result reaped = dev.cct.sandbox.OrphanReaper.reap(provider(), false, (id, problem) -> { });
+            dev.cct.sandbox.OrphanReaper.Result reaped = dev.cct.sandbox.OrphanReaper.reap(provider());
             assertThat(reaped.removed()).containsExactly(orphan);
             assertThat(reaped.failed()).isEmpty();
             assertThat(worker.liveSandboxIds()).containsExactly(mine.id());

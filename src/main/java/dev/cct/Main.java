@@ -1,7 +1,8 @@
 package dev.cct;
 
 import dev.cct.cli.CctCommand;
-import dev.cct.run.Environment;
+import dev.cct.core.Environment;
+import dev.cct.core.Version;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;

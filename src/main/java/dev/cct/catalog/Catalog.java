@@ -1,8 +1,9 @@
 package dev.cct.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cct.run.CctException;
-import dev.cct.run.Environment;
+import dev.cct.core.CctException;
+import dev.cct.core.Environment;
+import dev.cct.core.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

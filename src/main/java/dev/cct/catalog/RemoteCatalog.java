@@ -1,6 +1,6 @@
 package dev.cct.catalog;
 
-import dev.cct.run.CctException;
+import dev.cct.core.CctException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,7 +75,7 @@ public final class RemoteCatalog implements CatalogSource {
             return fallback(cached, path, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CctException(dev.cct.run.ExitCode.INTERRUPTED, "interrupted while fetching " + path);
+            throw new CctException(dev.cct.core.ExitCode.INTERRUPTED, "interrupted while fetching " + path);
         }
     }
 

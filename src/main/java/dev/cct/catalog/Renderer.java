@@ -1,7 +1,8 @@
 package dev.cct.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cct.run.CctException;
+import dev.cct.core.CctException;
+import dev.cct.core.Json;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

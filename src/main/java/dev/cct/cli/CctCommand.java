@@ -4,12 +4,12 @@ import dev.cct.catalog.Catalog;
 import dev.cct.catalog.Component;
 import dev.cct.catalog.ComponentType;
 import dev.cct.catalog.Renderer;
-import dev.cct.run.CctException;
-import dev.cct.run.Environment;
-import dev.cct.run.ExitCode;
-import dev.cct.run.OutputFormat;
+import dev.cct.core.CctException;
+import dev.cct.core.Environment;
+import dev.cct.core.ExitCode;
+import dev.cct.core.OutputFormat;
+import dev.cct.core.Secrets;
 import dev.cct.run.RunRequest;
-import dev.cct.run.Secrets;
 import dev.cct.sandbox.ProviderKind;
 import dev.cct.ui.Ui;
 import java.io.PrintWriter;
@@ -20,9 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The root command. With --sandbox it validates everything and hands a RunRequest to the run pipeline; without,

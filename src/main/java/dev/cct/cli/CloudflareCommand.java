@@ -1,7 +1,7 @@
 package dev.cct.cli;
 
-import dev.cct.run.ExitCode;
-import dev.cct.run.Secrets;
+import dev.cct.core.ExitCode;
+import dev.cct.core.Secrets;
 import dev.cct.sandbox.cloudflare.WorkerDeployer;
 import dev.cct.sandbox.cloudflare.WorkerProject;
 import dev.cct.ui.Ui;

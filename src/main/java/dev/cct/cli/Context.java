@@ -1,10 +1,10 @@
 package dev.cct.cli;
 
 import dev.cct.catalog.Catalog;
-import dev.cct.run.Environment;
+import dev.cct.core.Environment;
+import dev.cct.core.MaskingWriter;
+import dev.cct.core.Secrets;
 import dev.cct.run.Pipeline;
-import dev.cct.run.Secrets;
-import dev.cct.ui.MaskingWriter;
 import dev.cct.ui.Ui;
 import java.io.PrintWriter;
 

@@ -1,6 +1,6 @@
 package dev.cct.cli;
 
-import dev.cct.run.Environment;
+import dev.cct.core.Environment;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,8 +1,8 @@
 package dev.cct.cli;
 
-import dev.cct.run.CctException;
-import dev.cct.run.Environment;
-import dev.cct.run.Secrets;
+import dev.cct.core.CctException;
+import dev.cct.core.Environment;
+import dev.cct.core.Secrets;
 import io.github.cdimascio.dotenv.DotenvEntry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -154,16 +154,5 @@ final class Inputs {
         } catch (java.io.IOException e) {
             throw CctException.badInput("cannot read " + folder, "choose a folder you can read and write");
         }
-    }
-
-    static String humanDuration(Duration d) {
-        long s = d.toSeconds();
-        if (s % 3600 == 0) {
-            return s / 3600 + "h";
-        }
-        if (s % 60 == 0) {
-            return s / 60 + "m";
-        }
-        return s + "s";
     }
 }

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cct.catalog.Component;
 import dev.cct.catalog.FileTree;
-import dev.cct.catalog.Json;
-import dev.cct.run.OutputFormat;
+import dev.cct.core.Format;
+import dev.cct.core.Json;
+import dev.cct.core.OutputFormat;
+import dev.cct.core.Secrets;
 import dev.cct.run.RunRequest;
-import dev.cct.run.Secrets;
 import dev.cct.ui.Ui;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,7 +71,7 @@ final class Plan {
             out.println("  upload      " + upload);
         }
         out.println("  prompt      " + request.prompt().length() + " characters from " + request.promptSource());
-        out.println("  limits      timeout " + Inputs.humanDuration(request.timeout())
+        out.println("  limits      timeout " + Format.duration(request.timeout())
                 + ", max turns " + (request.maxTurns() == null ? "unlimited" : request.maxTurns())
                 + ", model " + (request.model() == null ? "default" : request.model()));
         Secrets secrets = request.secrets();

@@ -1,9 +1,10 @@
 package dev.cct.cli;
 
-import dev.cct.run.CctException;
-import dev.cct.run.ExitCode;
+import dev.cct.core.CctException;
+import dev.cct.core.ExitCode;
+import dev.cct.core.Format;
+import dev.cct.core.Secrets;
 import dev.cct.run.Providers;
-import dev.cct.run.Secrets;
 import dev.cct.sandbox.ProviderKind;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxProvider;
@@ -40,7 +41,7 @@ public final class SandboxesCommand {
         for (Found f : found) {
             var labels = f.info().labels();
             String owner = labels.host() + " pid " + labels.pid() + (labels.ownerIsGone() ? " (gone)" : "");
-            ui.out().printf("%-11s %-14s %-10s %-26s %s%n", f.kind().flag(), shortId(f.info().id()), f.info().status(),
+            ui.out().printf("%-11s %-14s %-10s %-26s %s%n", f.kind().flag(), Format.shortId(f.info().id()), f.info().status(),
                     f.info().created(), owner);
         }
         ui.out().flush();
@@ -56,12 +57,12 @@ public final class SandboxesCommand {
         int failed = 0;
         for (Found f : collect(ui, only)) {
             if (!all && !f.info().labels().ownerIsGone()) {
-                ui.info("kept " + f.kind().flag() + " " + shortId(f.info().id()) + " (its cct run is still going; use --all)");
+                ui.info("kept " + f.kind().flag() + " " + Format.shortId(f.info().id()) + " (its cct run is still going; use --all)");
                 continue;
             }
             try {
                 f.provider().remove(f.info().id());
-                ui.out().println("removed " + f.kind().flag() + " " + shortId(f.info().id()));
+                ui.out().println("removed " + f.kind().flag() + " " + Format.shortId(f.info().id()));
                 removed++;
             } catch (SandboxException e) {
                 ui.warn("could not remove " + f.info().id() + ": " + e.getMessage());
@@ -103,9 +104,5 @@ public final class SandboxesCommand {
             }
         }
         return found;
-    }
-
-    private static String shortId(String id) {
-        return id.length() > 12 ? id.substring(0, 12) : id;
     }
 }

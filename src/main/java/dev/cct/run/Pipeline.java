@@ -1,5 +1,6 @@
 package dev.cct.run;
 
+import dev.cct.core.Environment;
 import dev.cct.ui.Ui;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.cct.run;
 
+import dev.cct.core.Environment;
+import dev.cct.core.Secrets;
 import dev.cct.sandbox.ProviderKind;
 import dev.cct.sandbox.SandboxProvider;
 import dev.cct.sandbox.cloudflare.CloudflareProvider;

@@ -2,14 +2,17 @@ package dev.cct.run;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.cct.archive.Excludes;
 import dev.cct.archive.ExtractionReport;
 import dev.cct.archive.SafeExtractor;
 import dev.cct.archive.UploadManifest;
-import com.fasterxml.jackson.databind.util.RawValue;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import dev.cct.catalog.Json;
+import dev.cct.core.CctException;
+import dev.cct.core.Environment;
+import dev.cct.core.ExitCode;
+import dev.cct.core.Format;
+import dev.cct.core.Json;
+import dev.cct.core.OutputFormat;
 import dev.cct.sandbox.OrphanReaper;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
@@ -29,7 +32,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -94,7 +96,7 @@ final class Run implements Pipeline {
             CleanupRegistry.get().register(sandbox);
             checkNotInterrupted();
             Path output = request.outputDirectory() != null ? request.outputDirectory()
-                    : environment.workingDirectory().resolve("sandbox-" + shortId(sandbox.id()));
+                    : environment.workingDirectory().resolve("sandbox-" + Format.shortId(sandbox.id()));
             String workspace = sandbox.home() + "/" + WorkspaceArchive.WORKSPACE;
 
             progress.start("Uploading workspace");
@@ -105,7 +107,7 @@ final class Run implements Pipeline {
                  CleanupRegistry.Transfer transfer = CleanupRegistry.get().transfer(tar)) {
                 sandbox.upload(tar, sandbox.home());
             }
-            progress.done("Uploaded " + humanBytes(uploadBytes) + (request.components().components().isEmpty() ? ""
+            progress.done("Uploaded " + Format.bytes(uploadBytes) + (request.components().components().isEmpty() ? ""
                     : " with " + request.components().components().size() + " component(s)"));
             checkNotInterrupted();
 
@@ -184,7 +186,7 @@ final class Run implements Pipeline {
             deleteEmptyFolders(output);
         }
         UploadManifest.Changes changes = uploaded.compare(output, report.writtenPaths());
-        progress.done("Brought back " + describe(changes) + ", " + humanBytes(report.bytes()) + " in all, to " + display(output));
+        progress.done("Brought back " + describe(changes) + ", " + Format.bytes(report.bytes()) + " in all, to " + display(output));
         for (String refused : report.refused()) {
             ui.warn("refused unsafe archive entry " + refused);
         }
@@ -251,8 +253,8 @@ final class Run implements Pipeline {
             }
         };
         Sandbox.ExecSpec spec = new Sandbox.ExecSpec(command, env, workspace, Duration.between(Instant.now(), deadline));
-        ui.info(ui.bold("Claude is working") + ui.dim(" (sandbox " + shortId(sandbox.id()) + ", timeout "
-                + humanDuration(request.timeout()) + ")"));
+        ui.info(ui.bold("Claude is working") + ui.dim(" (sandbox " + Format.shortId(sandbox.id()) + ", timeout "
+                + Format.duration(request.timeout()) + ")"));
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "cct-claude");
             t.setDaemon(true);
@@ -279,7 +281,7 @@ final class Run implements Pipeline {
             }
             if (ending != Ending.FINISHED) {
                 if (ending == Ending.TIMED_OUT) {
-                    ui.info("cct: timed out after " + humanDuration(request.timeout()) + "; stopping Claude");
+                    ui.info("cct: timed out after " + Format.duration(request.timeout()) + "; stopping Claude");
                 }
                 // cct's own stop kills what Claude was running: that is not a failure to report.
                 renderer.stopping();
@@ -331,7 +333,7 @@ final class Run implements Pipeline {
         } else if (exec.ending == Ending.TIMED_OUT) {
             code = ExitCode.TIMEOUT;
             status = "timeout";
-            message = "Timed out after " + humanDuration(request.timeout());
+            message = "Timed out after " + Format.duration(request.timeout());
         } else if (outcome == null) {
             code = ExitCode.CLAUDE_ERROR;
             status = "error";
@@ -359,7 +361,7 @@ final class Run implements Pipeline {
             json.put("result", outcome == null ? null : outcome.result());
             json.put("isError", outcome != null && outcome.isError());
             json.put("turns", outcome == null ? 0 : outcome.turns());
-            json.putRawValue("costUsd", new RawValue(money(outcome == null ? 0 : outcome.costUsd())));
+            json.putRawValue("costUsd", new RawValue(Format.money(outcome == null ? 0 : outcome.costUsd())));
             json.put("durationMs", took.toMillis());
             json.put("toolCalls", exec.toolCalls);
             json.put("outputDirectory", output.toString());
@@ -375,8 +377,8 @@ final class Run implements Pipeline {
             ui.out().println(request.secrets().mask(Json.compact(json)));
             ui.out().flush();
         } else {
-            String details = (outcome == null ? "" : outcome.turns() + " turns · $" + money(outcome.costUsd()) + " · ")
-                    + humanDuration(took) + " · " + exec.toolCalls + " tool call(s) · " + describe(changes) + " in " + display(output);
+            String details = (outcome == null ? "" : outcome.turns() + " turns · $" + Format.money(outcome.costUsd()) + " · ")
+                    + Format.duration(took) + " · " + exec.toolCalls + " tool call(s) · " + describe(changes) + " in " + display(output);
             String mark = code == ExitCode.OK ? ui.green("✓ ") : ui.red("✗ ");
             ui.info("");
             if (code == ExitCode.OK) {
@@ -413,38 +415,9 @@ final class Run implements Pipeline {
         }
     }
 
-    static String shortId(String id) {
-        String clean = id.toLowerCase(Locale.ROOT).replaceAll("[^0-9a-z]", "");
-        return clean.length() <= 8 ? clean : clean.substring(0, 8);
-    }
-
     private String display(Path output) {
         Path cwd = environment.workingDirectory();
         return output.startsWith(cwd) ? "./" + cwd.relativize(output) + "/" : output + "/";
-    }
-
-    /** Dollars as a plain decimal: to the millionth, without float noise or an exponent ("0.00028", "2.8"). */
-    static String money(double usd) {
-        BigDecimal rounded = BigDecimal.valueOf(usd).setScale(6, RoundingMode.HALF_UP).stripTrailingZeros();
-        return rounded.signum() == 0 ? "0" : rounded.toPlainString();
-    }
-
-    static String humanBytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        if (bytes < 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
-        }
-        return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
-    }
-
-    static String humanDuration(Duration d) {
-        long ms = d.toMillis();
-        if (ms < 60_000) {
-            return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
-        }
-        return d.toMinutes() + "m" + (d.toSecondsPart() == 0 ? "" : d.toSecondsPart() + "s");
     }
 
     private static String firstLine(String text) {

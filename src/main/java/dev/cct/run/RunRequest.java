@@ -1,6 +1,8 @@
 package dev.cct.run;
 
 import dev.cct.catalog.Renderer;
+import dev.cct.core.OutputFormat;
+import dev.cct.core.Secrets;
 import dev.cct.sandbox.ProviderKind;
 import java.nio.file.Path;
 import java.time.Duration;

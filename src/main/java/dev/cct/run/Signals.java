@@ -1,5 +1,6 @@
 package dev.cct.run;
 
+import dev.cct.core.ExitCode;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;

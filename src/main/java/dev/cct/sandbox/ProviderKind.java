@@ -1,6 +1,6 @@
 package dev.cct.sandbox;
 
-import dev.cct.run.Secrets;
+import dev.cct.core.Secrets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.cct.sandbox;
 
+import dev.cct.core.Progress;
 import java.util.List;
 
 /** Creates sandboxes of one kind, and finds the ones cct left behind. */

@@ -1,8 +1,8 @@
 package dev.cct.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cct.catalog.Json;
-import dev.cct.run.OutputFormat;
+import dev.cct.core.Json;
+import dev.cct.core.OutputFormat;
 import dev.cct.ui.ActivityLine;
 import dev.cct.ui.Ui;
 import java.io.IOException;

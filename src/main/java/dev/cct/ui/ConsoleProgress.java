@@ -1,6 +1,6 @@
 package dev.cct.ui;
 
-import dev.cct.sandbox.Progress;
+import dev.cct.core.Progress;
 
 /**
  * Progress of slow steps. At a terminal: a spinner line redrawn in place. Elsewhere (pipes, CI): one line when a

@@ -3,8 +3,8 @@ package dev.cct.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cct.run.CctException;
-import dev.cct.run.Environment;
+import dev.cct.core.CctException;
+import dev.cct.core.Environment;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cct.core.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.cct.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cct.catalog.Json;
+import dev.cct.core.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

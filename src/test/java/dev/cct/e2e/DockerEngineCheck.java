@@ -1,11 +1,11 @@
 package dev.cct.e2e;
 
+import dev.cct.testing.Needs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import dev.cct.testing.Needs;
 
 /** Docker tests skip with a printed reason when no engine answers, and fail instead when CI requires one. */
 final class DockerEngineCheck {

@@ -7,7 +7,7 @@ import dev.cct.catalog.BundledCatalog;
 import dev.cct.catalog.Catalog;
 import dev.cct.catalog.ComponentType;
 import dev.cct.catalog.Renderer;
-import dev.cct.run.Environment;
+import dev.cct.core.Environment;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.cct.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cct.run.OutputFormat;
+import dev.cct.core.OutputFormat;
 import dev.cct.ui.Ui;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,6 +1,6 @@
 package dev.cct.sandbox.cloudflare;
 
-import dev.cct.run.Secrets;
+import dev.cct.core.Secrets;
 import dev.cct.sandbox.SandboxException;
 import java.io.IOException;
 

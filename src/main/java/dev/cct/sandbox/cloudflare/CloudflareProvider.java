@@ -1,7 +1,7 @@
 package dev.cct.sandbox.cloudflare;
 
-import dev.cct.run.Secrets;
-import dev.cct.sandbox.Progress;
+import dev.cct.core.Progress;
+import dev.cct.core.Secrets;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;

@@ -1,7 +1,7 @@
 package dev.cct.sandbox.cloudflare;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cct.catalog.Json;
+import dev.cct.core.Json;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import java.io.InputStream;

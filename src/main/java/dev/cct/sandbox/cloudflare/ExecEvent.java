@@ -1,7 +1,7 @@
 package dev.cct.sandbox.cloudflare;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cct.catalog.Json;
+import dev.cct.core.Json;
 import java.io.IOException;
 import java.util.Base64;
 

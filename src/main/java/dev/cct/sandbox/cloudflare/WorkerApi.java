@@ -1,11 +1,11 @@
 package dev.cct.sandbox.cloudflare;
 
-import dev.cct.sandbox.http.NotSentException;
-import dev.cct.sandbox.http.StreamingBody;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cct.catalog.Json;
+import dev.cct.core.Json;
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.http.NotSentException;
+import dev.cct.sandbox.http.StreamingBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;

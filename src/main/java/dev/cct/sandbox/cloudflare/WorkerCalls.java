@@ -1,13 +1,13 @@
 package dev.cct.sandbox.cloudflare;
 
-import dev.cct.sandbox.http.SendTrackingBody;
 import dev.cct.sandbox.http.NotSentException;
+import dev.cct.sandbox.http.SendTrackingBody;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import okhttp3.Callback;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
+import okhttp3.Callback;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;

@@ -1,7 +1,7 @@
 package dev.cct.sandbox.cloudflare;
 
-import dev.cct.run.CctException;
-import dev.cct.run.Secrets;
+import dev.cct.core.CctException;
+import dev.cct.core.Secrets;
 import okhttp3.HttpUrl;
 
 /**

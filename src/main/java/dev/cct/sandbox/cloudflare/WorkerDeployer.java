@@ -1,8 +1,8 @@
 package dev.cct.sandbox.cloudflare;
 
-import dev.cct.run.CctException;
-import dev.cct.run.ExitCode;
-import dev.cct.run.Secrets;
+import dev.cct.core.CctException;
+import dev.cct.core.ExitCode;
+import dev.cct.core.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

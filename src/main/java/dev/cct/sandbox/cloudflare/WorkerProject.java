@@ -1,16 +1,12 @@
 package dev.cct.sandbox.cloudflare;
 
-import dev.cct.catalog.BundledCatalog;
-import dev.cct.run.CctException;
-import dev.cct.run.ExitCode;
+import dev.cct.core.BundledFiles;
+import dev.cct.core.CctException;
+import dev.cct.core.ExitCode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -55,29 +51,14 @@ public final class WorkerProject {
     }
 
     private static Map<String, byte[]> bundledFiles() {
-        BundledCatalog bundled = BundledCatalog.load();
-        Map<String, byte[]> files = new TreeMap<>();
-        for (String path : bundled.list(FOLDER)) {
-            String relative = path.substring(FOLDER.length());
-            // Build output and dependencies of a developer's checkout are not part of the project.
-            if (!relative.startsWith("node_modules/") && !relative.startsWith(".wrangler/") && !relative.contains("/node_modules/")) {
-                files.put(relative, bundled.read(path));
-            }
-        }
+        Map<String, byte[]> files = new TreeMap<>(BundledFiles.load().folder(FOLDER));
+        // Build output and dependencies of a developer's checkout are not part of the project.
+        files.keySet().removeIf(relative -> relative.startsWith("node_modules/") || relative.startsWith(".wrangler/")
+                || relative.contains("/node_modules/"));
         return files;
     }
 
     private static String hash(Map<String, byte[]> files) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            files.forEach((path, bytes) -> {
-                digest.update(path.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-                digest.update(bytes);
-            });
-            return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return BundledFiles.contentHash(files, Map.of()).substring(0, 12);
     }
 }

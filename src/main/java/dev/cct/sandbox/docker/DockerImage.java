@@ -5,19 +5,15 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.BuildResponseItem;
 import dev.cct.archive.TarWriter;
-import dev.cct.catalog.BundledCatalog;
-import dev.cct.run.Environment;
-import dev.cct.sandbox.Progress;
+import dev.cct.core.BundledFiles;
+import dev.cct.core.Environment;
+import dev.cct.core.Progress;
 import dev.cct.sandbox.SandboxException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,11 +33,7 @@ final class DockerImage {
     private final String networkMode;
 
     DockerImage(Environment environment) throws SandboxException {
-        context = new TreeMap<>();
-        BundledCatalog bundled = BundledCatalog.load();
-        for (String path : bundled.list(FOLDER)) {
-            context.put(path.substring(FOLDER.length()), bundled.read(path));
-        }
+        context = new TreeMap<>(BundledFiles.load().folder(FOLDER));
         if (!context.containsKey("Dockerfile")) {
             throw new SandboxException("this build of cct lacks its sandbox Dockerfile");
         }
@@ -70,18 +62,7 @@ final class DockerImage {
 
     /** cct-sandbox:&lt;12 hex digits of the content hash&gt;. */
     String tag() {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            context.forEach((path, bytes) -> {
-                digest.update(path.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-                digest.update(bytes);
-            });
-            buildArgs.forEach((k, v) -> digest.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8)));
-            return REPOSITORY + ":" + HexFormat.of().formatHex(digest.digest(), 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return REPOSITORY + ":" + BundledFiles.contentHash(context, buildArgs).substring(0, 12);
     }
 
     static boolean exists(DockerClient docker, String image) {

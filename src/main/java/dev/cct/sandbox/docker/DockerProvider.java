@@ -7,9 +7,10 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
-import dev.cct.run.CctException;
-import dev.cct.run.Environment;
-import dev.cct.sandbox.Progress;
+import dev.cct.core.CctException;
+import dev.cct.core.Environment;
+import dev.cct.core.Format;
+import dev.cct.core.Progress;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;
@@ -111,7 +112,7 @@ public final class DockerProvider implements SandboxProvider {
                 sandbox.close();
                 throw e instanceof SandboxException se ? se : new SandboxException("cannot start the container: " + e.getMessage(), e);
             }
-            progress.done("Container " + sandbox.id().substring(0, 12) + " started");
+            progress.done("Container " + Format.shortId(sandbox.id()) + " started");
             return sandbox;
         } catch (DockerException e) {
             throw new SandboxException("the Docker engine refused to create the container: " + e.getMessage(), e);

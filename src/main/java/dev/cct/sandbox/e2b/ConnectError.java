@@ -1,7 +1,7 @@
 package dev.cct.sandbox.e2b;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cct.catalog.Json;
+import dev.cct.core.Json;
 import java.io.IOException;
 import java.net.ProtocolException;
 

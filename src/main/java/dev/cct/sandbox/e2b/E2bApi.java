@@ -1,10 +1,10 @@
 package dev.cct.sandbox.e2b;
 
-import dev.cct.sandbox.http.NotSentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cct.catalog.Json;
+import dev.cct.core.Json;
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.http.NotSentException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package dev.cct.sandbox.e2b;
 
-import dev.cct.run.CctException;
-import dev.cct.run.Secrets;
+import dev.cct.core.CctException;
+import dev.cct.core.Progress;
+import dev.cct.core.Secrets;
 import dev.cct.sandbox.ClaudeCode;
-import dev.cct.sandbox.Progress;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;

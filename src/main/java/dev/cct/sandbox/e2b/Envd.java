@@ -1,14 +1,14 @@
 package dev.cct.sandbox.e2b;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cct.catalog.Json;
+import dev.cct.core.Json;
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.http.StreamingBody;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
-import dev.cct.sandbox.http.StreamingBody;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;

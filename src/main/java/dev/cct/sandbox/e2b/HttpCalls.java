@@ -1,7 +1,7 @@
 package dev.cct.sandbox.e2b;
 
-import dev.cct.sandbox.http.SendTrackingBody;
 import dev.cct.sandbox.http.NotSentException;
+import dev.cct.sandbox.http.SendTrackingBody;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;

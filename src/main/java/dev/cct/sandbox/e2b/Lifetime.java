@@ -1,6 +1,6 @@
 package dev.cct.sandbox.e2b;
 
-import dev.cct.sandbox.Progress;
+import dev.cct.core.Progress;
 import dev.cct.sandbox.SandboxException;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.cct.sandbox.e2b;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cct.catalog.Json;
+import dev.cct.core.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.cct.sandbox.cloudflare;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cct.Main;
-import dev.cct.run.Environment;
+import dev.cct.core.Environment;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cct.catalog.Json;
+import dev.cct.core.Json;
 import dev.cct.sandbox.SandboxException;
 import java.io.IOException;
 import java.util.LinkedHashMap;

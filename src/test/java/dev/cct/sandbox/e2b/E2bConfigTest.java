@@ -3,9 +3,9 @@ package dev.cct.sandbox.e2b;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cct.run.CctException;
-import dev.cct.run.ExitCode;
-import dev.cct.run.Secrets;
+import dev.cct.core.CctException;
+import dev.cct.core.ExitCode;
+import dev.cct.core.Secrets;
 import java.util.HashMap;
 import java.util.Map;
 import okhttp3.HttpUrl;

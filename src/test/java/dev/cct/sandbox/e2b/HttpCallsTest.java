@@ -1,9 +1,9 @@
 package dev.cct.sandbox.e2b;
 
-import dev.cct.sandbox.http.NotSentException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cct.sandbox.http.NotSentException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

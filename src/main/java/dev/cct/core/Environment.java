@@ -1,4 +1,4 @@
-package dev.cct.run;
+package dev.cct.core;
 
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.cct.run;
+package dev.cct.core;
 
 /** The exit codes cct promises; every path out of the program ends in one of these. */
 public final class ExitCode {

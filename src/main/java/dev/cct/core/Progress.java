@@ -1,4 +1,4 @@
-package dev.cct.sandbox;
+package dev.cct.core;
 
 /** Slow steps (image build, sandbox start, download) report here; the UI decides how to show it. */
 public interface Progress {

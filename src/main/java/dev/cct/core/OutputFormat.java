@@ -1,4 +1,4 @@
-package dev.cct.run;
+package dev.cct.core;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.cct.ui;
+package dev.cct.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.cct.run;
+package dev.cct.core;
 
 /**
  * The one exception type that carries an exit code. Its message is a single line that names the problem and,

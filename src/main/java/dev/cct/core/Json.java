@@ -1,4 +1,4 @@
-package dev.cct.catalog;
+package dev.cct.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;

@@ -1,4 +1,4 @@
-package dev.cct.run;
+package dev.cct.core;
 
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;

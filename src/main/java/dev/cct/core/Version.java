@@ -1,4 +1,4 @@
-package dev.cct;
+package dev.cct.core;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,5 @@
 package dev.cct.cli;
 
-import dev.cct.catalog.Catalog;
-import dev.cct.catalog.Component;
-import dev.cct.catalog.ComponentType;
 import dev.cct.catalog.Renderer;
 import dev.cct.core.CctException;
 import dev.cct.core.Environment;
@@ -11,12 +8,12 @@ import dev.cct.core.OutputFormat;
 import dev.cct.core.Secrets;
 import dev.cct.run.RunRequest;
 import dev.cct.sandbox.ProviderKind;
+import dev.cct.sandbox.ProviderSettings;
 import dev.cct.ui.Ui;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -55,23 +52,8 @@ public final class CctCommand implements Callable<Integer> {
     @Option(names = "--sandbox", paramLabel = "PROVIDER", description = "Run in a sandbox: docker, e2b or cloudflare.")
     String sandbox;
 
-    @Option(names = "--agent", split = ",", paramLabel = "NAME", description = "Agent(s) to install (repeatable, comma-separated).")
-    List<String> agents = new ArrayList<>();
-
-    @Option(names = "--command", split = ",", paramLabel = "NAME", description = "Slash command(s) to install.")
-    List<String> commands = new ArrayList<>();
-
-    @Option(names = "--mcp", split = ",", paramLabel = "NAME", description = "MCP server(s) to add to .mcp.json.")
-    List<String> mcps = new ArrayList<>();
-
-    @Option(names = "--setting", split = ",", paramLabel = "NAME", description = "Setting(s) to merge into .claude/settings.json.")
-    List<String> settings = new ArrayList<>();
-
-    @Option(names = "--hook", split = ",", paramLabel = "NAME", description = "Hook(s) to install with their scripts.")
-    List<String> hooks = new ArrayList<>();
-
-    @Option(names = "--skill", split = ",", paramLabel = "NAME", description = "Skill(s) to install.")
-    List<String> skills = new ArrayList<>();
+    @CommandLine.Mixin
+    ComponentOptions components = new ComponentOptions();
 
     @Option(names = "--prompt", paramLabel = "TEXT", description = "What Claude should do.")
     String prompt;
@@ -115,26 +97,8 @@ public final class CctCommand implements Callable<Integer> {
     @Option(names = "--directory", paramLabel = "DIR", description = "Project to install into without --sandbox (default: current folder).")
     String directory;
 
-    @Option(names = "--image", paramLabel = "NAME", description = "docker: use this image instead of building cct's.")
-    String image;
-
-    @Option(names = "--rebuild", description = "docker: rebuild cct's image even if it is up to date.")
-    boolean rebuild;
-
-    @Option(names = "--template", paramLabel = "NAME", description = "e2b: sandbox template (default: claude).")
-    String template;
-
-    @Option(names = "--network", paramLabel = "MODE", description = "docker: bridge (default), host or none.")
-    String network;
-
-    @Option(names = "--memory", paramLabel = "SIZE", description = "docker: memory limit (default: 4g).")
-    String memory;
-
-    @Option(names = "--cpus", paramLabel = "N", description = "docker: CPU limit (default: 2).")
-    String cpus;
-
-    @Option(names = "--pids-limit", paramLabel = "N", description = "docker: process limit (default: 512).")
-    String pidsLimit;
+    @CommandLine.Mixin
+    ProviderOptions providerOptions = new ProviderOptions();
 
     @Option(names = {"-y", "--yes"}, description = "Never ask; replace changed files when installing.")
     boolean yes;
@@ -194,9 +158,7 @@ public final class CctCommand implements Callable<Integer> {
                 "invalid --output-format '" + outputFormat + "'", "use text, stream-json or json"));
         ProviderKind provider = sandbox == null ? null : ProviderKind.parse(sandbox).orElseThrow(() ->
                 CctException.badInput("unknown --sandbox '" + sandbox + "'", "use one of: " + ProviderKind.choices()));
-        boolean anyComponent = !(agents.isEmpty() && commands.isEmpty() && mcps.isEmpty() && settings.isEmpty()
-                && hooks.isEmpty() && skills.isEmpty());
-        if (provider == null && !anyComponent && prompt == null && promptFile == null) {
+        if (provider == null && !components.any() && prompt == null && promptFile == null) {
             throw CctException.badInput("nothing to do", "give --sandbox with --prompt to run, or components to install; see 'cct --help'");
         }
         Secrets secrets = context.loadSecrets();
@@ -208,109 +170,36 @@ public final class CctCommand implements Callable<Integer> {
             throw CctException.badInput("--max-turns must be at least 1", "give a positive number");
         }
         if (provider != null) {
-            return sandboxRun(ui, provider, format, secrets, thePrompt, deadline, variables);
+            RunRequest request = sandboxRequest(provider, format, secrets, thePrompt, deadline, variables);
+            if (dryRun) {
+                Plan.print(ui, request);
+                return ExitCode.OK;
+            }
+            return context.pipeline().run(request, ui);
         }
-        return LocalInstall.run(this, ui, format, thePrompt, resolveComponents(), variables);
+        return LocalInstall.run(this, ui, format, thePrompt, components.resolve(context.catalog()), variables);
     }
 
-    private int sandboxRun(Ui ui, ProviderKind provider, OutputFormat format, Secrets secrets, Inputs.Prompt thePrompt,
-                           Duration deadline, Map<String, String> variables) {
+    /** Every check of a sandbox run, before anything exists; the request holds only validated values. */
+    private RunRequest sandboxRequest(ProviderKind provider, OutputFormat format, Secrets secrets, Inputs.Prompt thePrompt,
+                                      Duration deadline, Map<String, String> variables) {
         if (thePrompt == null) {
             throw CctException.badInput("--sandbox needs a prompt", "add --prompt TEXT or --prompt-file FILE");
         }
         if (directory != null) {
             throw CctException.badInput("--directory is for installing without --sandbox", "use --upload to copy a project into the sandbox");
         }
-        Map<String, String> options = providerOptions(provider);
-        checkKeys(provider, secrets);
+        ProviderSettings settings = providerOptions.settings(provider, secrets);
         Path outputDirectory = output == null ? null : Inputs.writableDirectory("--output", output, context.environment);
         if (outputDirectory != null && !merge && !yes && Inputs.hasEntries(outputDirectory)) {
             // Like git clone: results mixed into old files cannot be told apart afterwards.
             throw CctException.badInput("--output " + output + " is not empty",
                     "choose a new or empty folder, or add --merge to write the results among what is there");
         }
-        List<Path> uploadPaths = new ArrayList<>();
-        for (String upload : uploads) {
-            Path path = context.environment.resolve(upload);
-            if (!java.nio.file.Files.isReadable(path)) {
-                throw CctException.badInput("cannot read --upload " + upload, "check that it exists and is readable");
-            }
-            uploadPaths.add(path);
-        }
-        Renderer.Rendered rendered = Renderer.render(resolveComponents());
-        RunRequest request = new RunRequest(provider, rendered, thePrompt.text(), thePrompt.source(), deadline,
-                outputDirectory, variables, secrets, model, maxTurns, format, uploadPaths, options);
-        if (dryRun) {
-            Plan.print(ui, request, format, excludes, includeAll);
-            return ExitCode.OK;
-        }
-        return context.pipeline().run(request, ui, excludes, includeAll);
-    }
-
-    private Map<String, String> providerOptions(ProviderKind provider) {
-        Map<String, String> options = new LinkedHashMap<>();
-        putIf(options, "image", image);
-        putIf(options, "template", template);
-        putIf(options, "network", network);
-        putIf(options, "memory", memory);
-        putIf(options, "cpus", cpus);
-        putIf(options, "pids-limit", pidsLimit);
-        if (rebuild) {
-            options.put("rebuild", "true");
-        }
-        if (provider != ProviderKind.DOCKER) {
-            for (String dockerOnly : List.of("image", "network", "memory", "cpus", "pids-limit", "rebuild")) {
-                if (options.containsKey(dockerOnly)) {
-                    throw CctException.badInput("--" + dockerOnly + " applies to --sandbox docker only", "remove it");
-                }
-            }
-        }
-        if (provider != ProviderKind.E2B && options.containsKey("template")) {
-            throw CctException.badInput("--template applies to --sandbox e2b only", "remove it, or use --image with docker");
-        }
-        if (network != null && !List.of("bridge", "host", "none").contains(network)) {
-            throw CctException.badInput("invalid --network '" + network + "'", "use bridge, host or none");
-        }
-        return options;
-    }
-
-    private static void putIf(Map<String, String> map, String key, String value) {
-        if (value != null) {
-            map.put(key, value);
-        }
-    }
-
-    static void checkKeys(ProviderKind provider, Secrets secrets) {
-        if (!secrets.has(Secrets.ANTHROPIC_API_KEY) && !secrets.has(Secrets.CLAUDE_CODE_OAUTH_TOKEN)) {
-            throw CctException.badInput("ANTHROPIC_API_KEY (or CLAUDE_CODE_OAUTH_TOKEN) is not set",
-                    "export it or add it to ./.env");
-        }
-        for (String name : provider.requiredVariables()) {
-            if (!secrets.has(name)) {
-                throw CctException.badInput(name + " is not set (needed by --sandbox " + provider.flag() + ")",
-                        "export it or add it to ./.env");
-            }
-        }
-    }
-
-    List<Component> resolveComponents() {
-        Catalog catalog = context.catalog();
-        List<Component> components = new ArrayList<>();
-        resolveAll(catalog, ComponentType.AGENT, agents, components);
-        resolveAll(catalog, ComponentType.COMMAND, commands, components);
-        resolveAll(catalog, ComponentType.MCP, mcps, components);
-        resolveAll(catalog, ComponentType.SETTING, settings, components);
-        resolveAll(catalog, ComponentType.HOOK, hooks, components);
-        resolveAll(catalog, ComponentType.SKILL, skills, components);
-        return components;
-    }
-
-    private static void resolveAll(Catalog catalog, ComponentType type, List<String> names, List<Component> into) {
-        for (String name : names) {
-            if (!name.isBlank()) {
-                into.add(catalog.resolve(type, name));
-            }
-        }
+        List<Path> uploadPaths = Inputs.readablePaths("--upload", uploads, context.environment);
+        Renderer.Rendered rendered = Renderer.render(components.resolve(context.catalog()));
+        return new RunRequest(settings, rendered, thePrompt.text(), thePrompt.source(), deadline, outputDirectory, variables,
+                secrets, model, maxTurns, format, uploadPaths, List.copyOf(excludes), includeAll);
     }
 
     /** Builds subcommands with the shared context. */

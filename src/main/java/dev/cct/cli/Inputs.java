@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,5 +155,18 @@ final class Inputs {
         } catch (java.io.IOException e) {
             throw CctException.badInput("cannot read " + folder, "choose a folder you can read and write");
         }
+    }
+
+    /** Each path resolved against the working folder; one that cannot be read is bad input naming the flag. */
+    static List<Path> readablePaths(String flag, List<String> paths, Environment environment) {
+        List<Path> result = new ArrayList<>();
+        for (String text : paths) {
+            Path path = environment.resolve(text);
+            if (!Files.isReadable(path)) {
+                throw CctException.badInput("cannot read " + flag + " " + text, "check that it exists and is readable");
+            }
+            result.add(path);
+        }
+        return result;
     }
 }

@@ -19,7 +19,10 @@ final class Plan {
     private Plan() {
     }
 
-    static void print(Ui ui, RunRequest request, OutputFormat format, List<String> excludes, boolean includeAll) {
+    static void print(Ui ui, RunRequest request) {
+        OutputFormat format = request.outputFormat();
+        List<String> excludes = request.excludes();
+        boolean includeAll = request.includeAll();
         FileTree files = request.components().toFileTree();
         String output = request.outputDirectory() == null ? "./sandbox-<id>/" : request.outputDirectory().toString();
         if (format != OutputFormat.TEXT) {
@@ -48,7 +51,7 @@ final class Plan {
             plan.putArray("environment").addAll(request.environment().keySet().stream()
                     .map(k -> Json.mapper().getNodeFactory().textNode(k)).toList());
             ObjectNode options = plan.putObject("options");
-            request.options().forEach(options::put);
+            request.settings().given().forEach(options::put);
             ArrayNode ex = plan.putArray("exclude");
             excludes.forEach(ex::add);
             plan.put("includeAll", includeAll);
@@ -58,7 +61,7 @@ final class Plan {
         }
         var out = ui.out();
         out.println(ui.bold("Plan") + ui.dim("  (dry run: nothing is created)"));
-        out.println("  provider    " + request.provider().flag() + describeOptions(request.options()));
+        out.println("  provider    " + request.provider().flag() + describeOptions(request.settings().given()));
         if (request.components().components().isEmpty()) {
             out.println("  components  none");
         }

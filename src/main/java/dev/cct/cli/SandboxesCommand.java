@@ -5,13 +5,13 @@ import dev.cct.core.ExitCode;
 import dev.cct.core.Format;
 import dev.cct.core.Secrets;
 import dev.cct.run.Providers;
+import dev.cct.sandbox.OrphanReaper;
 import dev.cct.sandbox.ProviderKind;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxProvider;
 import dev.cct.ui.Ui;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,27 +55,47 @@ public final class SandboxesCommand {
         Ui ui = context.ui(display);
         int removed = 0;
         int failed = 0;
-        for (Found f : collect(ui, only)) {
-            if (!all && !f.info().labels().ownerIsGone()) {
-                ui.info("kept " + f.kind().flag() + " " + Format.shortId(f.info().id()) + " (its cct run is still going; use --all)");
+        for (Configured configured : configured(ui, only)) {
+            OrphanReaper.Result result;
+            try {
+                result = OrphanReaper.reap(configured.provider(), all);
+            } catch (SandboxException e) {
+                failed += unreachable(ui, only, configured.kind(), e);
                 continue;
             }
-            try {
-                f.provider().remove(f.info().id());
-                ui.out().println("removed " + f.kind().flag() + " " + Format.shortId(f.info().id()));
-                removed++;
-            } catch (SandboxException e) {
-                ui.warn("could not remove " + f.info().id() + ": " + e.getMessage());
-                failed++;
-            }
+            String flag = configured.kind().flag();
+            result.kept().forEach(info -> ui.info("kept " + flag + " " + Format.shortId(info.id())
+                    + " (its cct run is still going; use --all)"));
+            result.removed().forEach(info -> ui.out().println("removed " + flag + " " + Format.shortId(info.id())));
+            result.failed().forEach(f -> ui.warn("could not remove " + f.sandbox().id() + ": " + f.reason()));
+            removed += result.removed().size();
+            failed += result.failed().size();
         }
         ui.info(removed + " sandbox(es) removed.");
         ui.out().flush();
         return failed == 0 ? ExitCode.OK : ExitCode.PROVIDER_FAILURE;
     }
 
+    private record Configured(ProviderKind kind, SandboxProvider provider) {
+    }
+
     /** Every configured provider is asked; one that cannot be reached is reported, not fatal. */
     private List<Found> collect(Ui ui, String only) {
+        List<Found> found = new ArrayList<>();
+        for (Configured configured : configured(ui, only)) {
+            try {
+                for (SandboxProvider.SandboxInfo info : configured.provider().list()) {
+                    found.add(new Found(configured.kind(), configured.provider(), info));
+                }
+            } catch (SandboxException e) {
+                unreachable(ui, only, configured.kind(), e);
+            }
+        }
+        return found;
+    }
+
+    /** The providers to ask: the one named, or every one whose keys are set. */
+    private List<Configured> configured(Ui ui, String only) {
         Secrets secrets = context.loadSecrets();
         List<ProviderKind> kinds = new ArrayList<>();
         if (only != null) {
@@ -88,21 +108,27 @@ public final class SandboxesCommand {
                 }
             }
         }
-        List<Found> found = new ArrayList<>();
         Providers providers = new Providers(context.environment);
+        List<Configured> result = new ArrayList<>();
         for (ProviderKind kind : kinds) {
             try {
-                SandboxProvider provider = providers.create(kind, Map.of(), secrets);
-                for (SandboxProvider.SandboxInfo info : provider.list()) {
-                    found.add(new Found(kind, provider, info));
-                }
-            } catch (SandboxException | CctException e) {
+                result.add(new Configured(kind, providers.forHousekeeping(kind, secrets)));
+            } catch (CctException e) {
                 if (only != null) {
-                    throw e instanceof CctException c ? c : CctException.provider(kind.flag() + ": " + e.getMessage(), e);
+                    throw e;
                 }
                 ui.warn(kind.flag() + ": " + e.getMessage());
             }
         }
-        return found;
+        return result;
+    }
+
+    /** With --sandbox, an unreachable provider fails the command; otherwise it is one warning. */
+    private static int unreachable(Ui ui, String only, ProviderKind kind, SandboxException e) {
+        if (only != null) {
+            throw CctException.provider(kind.flag() + ": " + e.getMessage(), e);
+        }
+        ui.warn(kind.flag() + ": " + e.getMessage());
+        return 0;
     }
 }

@@ -1,6 +1,5 @@
 package dev.cct.cli;
 
-import dev.cct.Main;
 import dev.cct.archive.SafeExtractor;
 import dev.cct.archive.TarWriter;
 import dev.cct.core.Environment;
@@ -8,8 +7,11 @@ import dev.cct.core.OutputFormat;
 import dev.cct.core.Secrets;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.cloudflare.CloudflareProvider;
+import dev.cct.sandbox.cloudflare.CloudflareSettings;
 import dev.cct.sandbox.docker.DockerProvider;
+import dev.cct.sandbox.docker.DockerSettings;
 import dev.cct.sandbox.e2b.E2bProvider;
+import dev.cct.sandbox.e2b.E2bSettings;
 import dev.cct.stream.StreamRenderer;
 import dev.cct.ui.Ui;
 import java.io.ByteArrayInputStream;
@@ -19,6 +21,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,10 +48,10 @@ final class TrainCommand implements Callable<Integer> {
                     "CCT_CATALOG_URL", "http://127.0.0.1:9/catalog", "CI", "true");
             Environment environment = new Environment(variables, scratch, new ByteArrayInputStream(new byte[0]));
             PrintWriter quiet = new PrintWriter(Writer.nullWriter());
-            Main.run(quiet, quiet, environment, false, "--sandbox", "docker", "--agent", "security/security-auditor",
+            CctCommand.execute(quiet, quiet, environment, false, "--sandbox", "docker", "--agent", "security/security-auditor",
                     "--command", "testing/generate-tests", "--mcp", "postgresql", "--prompt", "train", "--dry-run");
-            Main.run(quiet, quiet, environment, false, "--agent", "frontend-developer", "--directory", scratch.toString(), "--yes");
-            Main.run(quiet, quiet, environment, false, "components", "list");
+            CctCommand.execute(quiet, quiet, environment, false, "--agent", "frontend-developer", "--directory", scratch.toString(), "--yes");
+            CctCommand.execute(quiet, quiet, environment, false, "components", "list");
             archives(scratch);
             render(quiet);
             providers(environment);
@@ -79,12 +82,13 @@ final class TrainCommand implements Callable<Integer> {
 
     private static void providers(Environment environment) {
         try {
-            new DockerProvider(environment, Map.of()).list();
+            new DockerProvider(environment, DockerSettings.defaults()).list();
         } catch (SandboxException | RuntimeException expected) {
             // No engine on purpose: the client and its transport are loaded all the same.
         }
-        new E2bProvider(Map.of(), Secrets.of(Map.of(Secrets.E2B_API_KEY, "e2b_train", "E2B_API_URL", "http://127.0.0.1:9")));
-        new CloudflareProvider(Secrets.of(Map.of(Secrets.CLOUDFLARE_SANDBOX_URL, "http://127.0.0.1:9",
-                Secrets.CLOUDFLARE_SANDBOX_TOKEN, "train")));
+        new E2bProvider(E2bSettings.parse(null, Secrets.of(Map.of(Secrets.E2B_API_KEY, "e2b_train",
+                "E2B_API_URL", "http://127.0.0.1:9"))), Duration.ofMinutes(1));
+        new CloudflareProvider(CloudflareSettings.parse(Secrets.of(Map.of(Secrets.CLOUDFLARE_SANDBOX_URL, "http://127.0.0.1:9",
+                Secrets.CLOUDFLARE_SANDBOX_TOKEN, "train"))));
     }
 }

@@ -4,6 +4,7 @@ import dev.cct.catalog.Renderer;
 import dev.cct.core.OutputFormat;
 import dev.cct.core.Secrets;
 import dev.cct.sandbox.ProviderKind;
+import dev.cct.sandbox.ProviderSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.Map;
 /**
  * Everything a sandbox run needs, validated before any sandbox exists.
  *
- * @param provider     where Claude runs
  * @param components   the rendered components (files to place in the workspace)
  * @param prompt       the prompt text; travels on Claude's stdin, never in a command line
  * @param promptSource where the prompt came from ("--prompt", a file, or stdin), for the plan
@@ -23,10 +23,17 @@ import java.util.Map;
  * @param model        --model, or null
  * @param maxTurns     --max-turns, or null
  * @param uploads      local files or folders copied into the workspace first
- * @param options      provider-specific settings (image, network, limits), by flag name
+ * @param excludes     --exclude globs: results not to bring back
+ * @param includeAll   bring back dependency caches and cct's own component files too
+ * @param settings     where Claude runs, with that provider's validated settings
  */
-public record RunRequest(ProviderKind provider, Renderer.Rendered components, String prompt, String promptSource,
+public record RunRequest(ProviderSettings settings, Renderer.Rendered components, String prompt, String promptSource,
                          Duration timeout, Path outputDirectory, Map<String, String> environment, Secrets secrets,
                          String model, Integer maxTurns, OutputFormat outputFormat, List<Path> uploads,
-                         Map<String, String> options) {
+                         List<String> excludes, boolean includeAll) {
+
+    /** The provider the settings are for. */
+    public ProviderKind provider() {
+        return settings.kind();
+    }
 }

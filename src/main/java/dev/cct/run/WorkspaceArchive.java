@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 final class WorkspaceArchive {
     static final String WORKSPACE = "workspace";
     static final String PROMPT = ".cct/prompt.txt";
-    private static final Pattern RESULT_FOLDER = Pattern.compile("sandbox-(?=[a-z]*[0-9])[0-9a-z]{8}");
+    private static final Pattern RESULT_FOLDER = Pattern.compile("sandbox-(?=[a-z]*[0-9])[0-9a-z]{8}(?:[0-9a-z]{4})?");
 
     private WorkspaceArchive() {
     }

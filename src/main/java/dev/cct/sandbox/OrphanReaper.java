@@ -1,5 +1,6 @@
 package dev.cct.sandbox;
 
+import dev.cct.sandbox.SandboxProvider.SandboxInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,8 +11,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The one place that removes what dead cct runs left behind (killed with SIGKILL, a crashed machine), for every
- * provider: each run reaps beside its own work. A sandbox is an orphan when the cct process named in its labels is
- * gone. ({@code cct sandboxes clean} still walks its own list, since it also reports the sandboxes it keeps.)
+ * provider: each run reaps beside its own work, and {@code cct sandboxes clean} reaps on demand. A sandbox is an
+ * orphan when the cct process named in its labels is gone.
  */
 public final class OrphanReaper {
     private static final long SUMMARY_WAIT_SECONDS = 10;
@@ -21,26 +22,42 @@ public final class OrphanReaper {
         this.result = result;
     }
 
-    /** What one pass removed, and what it could not remove (each as "id: reason"). */
-    public record Result(List<String> removed, List<String> failed) {
+    /**
+     * What one pass removed, what it kept because its run still goes, and what it could not remove.
+     */
+    public record Result(List<SandboxInfo> removed, List<SandboxInfo> kept, List<Failure> failed) {
+    }
+
+    /** A sandbox that could not be removed, and why. */
+    public record Failure(SandboxInfo sandbox, String reason) {
     }
 
     /** Removes every sandbox of {@code provider} whose owner is gone. */
     public static Result reap(SandboxProvider provider) throws SandboxException {
-        List<String> removed = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
-        for (SandboxProvider.SandboxInfo info : provider.list()) {
-            if (!info.labels().ownerIsGone()) {
+        return reap(provider, false);
+    }
+
+    /**
+     * Removes the sandboxes of {@code provider} whose owner is gone, or with {@code everyOne} all of cct's, even
+     * those of runs still going.
+     */
+    public static Result reap(SandboxProvider provider, boolean everyOne) throws SandboxException {
+        List<SandboxInfo> removed = new ArrayList<>();
+        List<SandboxInfo> kept = new ArrayList<>();
+        List<Failure> failed = new ArrayList<>();
+        for (SandboxInfo info : provider.list()) {
+            if (!everyOne && !info.labels().ownerIsGone()) {
+                kept.add(info);
                 continue;
             }
             try {
                 provider.remove(info.id());
-                removed.add(info.id());
+                removed.add(info);
             } catch (SandboxException e) {
-                failed.add(info.id() + ": " + e.getMessage());
+                failed.add(new Failure(info, e.getMessage()));
             }
         }
-        return new Result(removed, failed);
+        return new Result(removed, kept, failed);
     }
 
     /** A pass beside the run: reaping is a courtesy and must neither delay nor fail the run. */
@@ -50,7 +67,7 @@ public final class OrphanReaper {
             try {
                 result.complete(reap(provider));
             } catch (SandboxException | RuntimeException e) {
-                result.complete(new Result(List.of(), List.of()));
+                result.complete(new Result(List.of(), List.of(), List.of()));
             }
         }, "cct-reaper");
         thread.setDaemon(true);

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class ChangesSummaryTest {
     @Test
     void theSummaryCountsWhatClaudeProducedApartFromUnchangedUploads() {
-        assertThat(Run.describe(new UploadManifest.Changes(List.of("new.py"), List.of(), 7)))
+        assertThat(BringBack.describe(new UploadManifest.Changes(List.of("new.py"), List.of(), 7)))
                 .isEqualTo("1 new, 0 changed file(s) (7 unchanged upload(s))");
-        assertThat(Run.describe(new UploadManifest.Changes(List.of("a", "b"), List.of("c"), 0))).isEqualTo("2 new, 1 changed file(s)");
+        assertThat(BringBack.describe(new UploadManifest.Changes(List.of("a", "b"), List.of("c"), 0))).isEqualTo("2 new, 1 changed file(s)");
     }
 }

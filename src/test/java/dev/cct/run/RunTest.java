@@ -12,10 +12,11 @@ import dev.cct.core.Environment;
 import dev.cct.core.OutputFormat;
 import dev.cct.core.Progress;
 import dev.cct.core.Secrets;
-import dev.cct.sandbox.ProviderKind;
+import dev.cct.sandbox.ProviderSettings;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxLabels;
 import dev.cct.sandbox.SandboxProvider;
+import dev.cct.sandbox.docker.DockerSettings;
 import dev.cct.testing.LocalSandbox;
 import dev.cct.ui.Ui;
 import java.io.ByteArrayInputStream;
@@ -54,7 +55,7 @@ class RunTest {
         Environment environment = new Environment(Map.of(), dir.resolve("cwd"), new ByteArrayInputStream(new byte[0]));
         Providers providers = new Providers(environment) {
             @Override
-            public SandboxProvider create(ProviderKind kind, Map<String, String> options, Secrets secrets) {
+            public SandboxProvider create(ProviderSettings settings, Duration runTimeout) {
                 return new SandboxProvider() {
                     @Override
                     public void prepare(Progress progress) {
@@ -89,12 +90,14 @@ class RunTest {
         return new Run(environment, providers);
     }
 
-    private RunRequest request(String script, OutputFormat format, Duration timeout, List<Path> uploads) {
+    private RunRequest request(String script, OutputFormat format, Duration timeout, List<Path> uploads, List<String> excludes,
+                               boolean includeAll) {
         Catalog catalog = new Catalog(BundledCatalog.load(), null, new Environment(Map.of(), dir, new ByteArrayInputStream(new byte[0])));
         Renderer.Rendered components = Renderer.render(List.of(catalog.resolve(ComponentType.AGENT, "security-auditor"),
                 catalog.resolve(ComponentType.MCP, "postgresql")));
-        return new RunRequest(ProviderKind.DOCKER, components, script, "--prompt", timeout, dir.resolve("out"), Map.of("GREETING", "hi"),
-                Secrets.of(Map.of(Secrets.ANTHROPIC_API_KEY, KEY)), null, null, format, uploads, Map.of());
+        return new RunRequest(DockerSettings.defaults(), components, script, "--prompt", timeout, dir.resolve("out"),
+                Map.of("GREETING", "hi"), Secrets.of(Map.of(Secrets.ANTHROPIC_API_KEY, KEY)), null, null, format, uploads,
+                excludes, includeAll);
     }
 
     private Ui ui() {
@@ -114,7 +117,7 @@ class RunTest {
                 + "test -f .claude/agents/security-auditor.md && test -f .mcp.json || exit 9\n"
                 + "[ \"$GREETING\" = hi ] && [ \"$ANTHROPIC_API_KEY\" = " + KEY + " ] || exit 8\n"
                 + result(false, "all good");
-        int code = run().run(request(script, OutputFormat.TEXT, Duration.ofMinutes(1), List.of()), ui(), List.of(), false);
+        int code = run().run(request(script, OutputFormat.TEXT, Duration.ofMinutes(1), List.of(), List.of(), false), ui());
         assertThat(code).as(err.toString()).isZero();
         assertThat(Files.readString(dir.resolve("out/app.py"))).isEqualTo("print(1)\n");
         assertThat(dir.resolve("out/.hidden/h")).exists();
@@ -127,7 +130,7 @@ class RunTest {
 
     @Test
     void claudesErrorResultIsExitOne() {
-        int code = run().run(request(result(true, "API Error: 529"), OutputFormat.TEXT, Duration.ofMinutes(1), List.of()), ui(), List.of(), false);
+        int code = run().run(request(result(true, "API Error: 529"), OutputFormat.TEXT, Duration.ofMinutes(1), List.of(), List.of(), false), ui());
         assertThat(code).isEqualTo(1);
         assertThat(err.toString()).contains("Claude reported an error: API Error: 529");
         assertThat(created).allMatch(LocalSandbox::isClosed);
@@ -135,7 +138,7 @@ class RunTest {
 
     @Test
     void noResultEventIsExitOne() {
-        int code = run().run(request("echo broken >&2; exit 3\n", OutputFormat.TEXT, Duration.ofMinutes(1), List.of()), ui(), List.of(), false);
+        int code = run().run(request("echo broken >&2; exit 3\n", OutputFormat.TEXT, Duration.ofMinutes(1), List.of(), List.of(), false), ui());
         assertThat(code).isEqualTo(1);
         assertThat(err.toString()).contains("exited with code 3 without a result");
     }
@@ -144,7 +147,7 @@ class RunTest {
     void deniedToolsThatWroteNothingAreNotASuccess() {
         String script = "echo '{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"num_turns\":1,\"result\":\"I could not\","
                 + "\"permission_denials\":[{\"tool_name\":\"Write\"}]}'\n";
-        int code = run().run(request(script, OutputFormat.JSON, Duration.ofMinutes(1), List.of()), ui(), List.of(), false);
+        int code = run().run(request(script, OutputFormat.JSON, Duration.ofMinutes(1), List.of(), List.of(), false), ui());
         assertThat(code).isEqualTo(1);
         assertThat(out.toString()).contains("\"status\":\"denied\"", "\"exitCode\":1");
         assertThat(dir.resolve("out")).doesNotExist();
@@ -154,7 +157,7 @@ class RunTest {
     void timeoutStopsClaudeAndKeepsWhatExists() {
         String script = "echo early > early.txt\nsleep 30\necho late > late.txt\n" + result(false, "late");
         long start = System.nanoTime();
-        int code = run().run(request(script, OutputFormat.TEXT, Duration.ofSeconds(2), List.of()), ui(), List.of(), false);
+        int code = run().run(request(script, OutputFormat.TEXT, Duration.ofSeconds(2), List.of(), List.of(), false), ui());
         assertThat(code).isEqualTo(124);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
         assertThat(dir.resolve("out/early.txt")).exists();
@@ -170,7 +173,7 @@ class RunTest {
         Files.writeString(project.resolve(".mcp.json"), "{\"mcpServers\":{\"mine\":{\"command\":\"x\"}}}");
         String script = "test -f main.py || exit 7\ntest -f .env && exit 6\ngrep -q mine .mcp.json && grep -q postgresql .mcp.json || exit 5\n"
                 + "echo reviewed >> main.py\n" + result(false, "ok");
-        int code = run().run(request(script, OutputFormat.TEXT, Duration.ofMinutes(1), List.of(project)), ui(), List.of("*.log"), false);
+        int code = run().run(request(script, OutputFormat.TEXT, Duration.ofMinutes(1), List.of(project), List.of("*.log"), false), ui());
         assertThat(code).as(err.toString()).isZero();
         assertThat(Files.readString(dir.resolve("out/main.py"))).isEqualTo("print('mine')\nreviewed\n");
         assertThat(dir.resolve("out/.env")).doesNotExist();
@@ -178,7 +181,7 @@ class RunTest {
 
     @Test
     void anInvalidExcludeIsBadInputBeforeAnySandboxExists() {
-        assertThatThrownBy(() -> run().run(request("true", OutputFormat.TEXT, Duration.ofMinutes(1), List.of()), ui(), List.of("!negated"), false))
+        assertThatThrownBy(() -> run().run(request("true", OutputFormat.TEXT, Duration.ofMinutes(1), List.of(), List.of("!negated"), false), ui()))
                 .isInstanceOf(CctException.class).hasMessageContaining("--exclude");
         assertThat(created).isEmpty();
     }

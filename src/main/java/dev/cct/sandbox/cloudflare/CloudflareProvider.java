@@ -1,7 +1,6 @@
 package dev.cct.sandbox.cloudflare;
 
 import dev.cct.core.Progress;
-import dev.cct.core.Secrets;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;
@@ -19,13 +18,13 @@ public final class CloudflareProvider implements SandboxProvider {
     private final StreamTuning tuning;
 
     /** Reads and checks the Worker's URL and token: a missing or malformed one is bad input, before any call. */
-    public CloudflareProvider(Secrets secrets) {
-        this(secrets, StreamTuning.DEFAULT, Backoff.CALLS);
+    public CloudflareProvider(CloudflareSettings settings) {
+        this(settings.config(), StreamTuning.DEFAULT, Backoff.CALLS);
     }
 
     /** With other patience: tests use a short idle timeout and quick retries, so fault injection runs in seconds. */
-    CloudflareProvider(Secrets secrets, StreamTuning tuning, Backoff calls) {
-        this.api = new WorkerApi(WorkerConfig.from(secrets), tuning.idleTimeout(), calls);
+    CloudflareProvider(WorkerConfig config, StreamTuning tuning, Backoff calls) {
+        this.api = new WorkerApi(config, tuning.idleTimeout(), calls);
         this.tuning = tuning;
     }
 

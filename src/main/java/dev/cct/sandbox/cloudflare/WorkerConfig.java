@@ -8,7 +8,7 @@ import okhttp3.HttpUrl;
  * Where cct's Worker lives and the bearer token that opens it, read once from {@link Secrets}. A final class
  * rather than a record so that the token can never leak through a generated {@code toString}.
  */
-final class WorkerConfig {
+public final class WorkerConfig {
     private final HttpUrl baseUrl;
     private final String token;
 

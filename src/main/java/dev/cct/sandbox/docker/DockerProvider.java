@@ -18,7 +18,6 @@ import dev.cct.sandbox.SandboxProvider;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,29 +25,18 @@ import java.util.Map;
  * user, memory, CPU and process limits, no host folder mounted (files travel as archives).
  */
 public final class DockerProvider implements SandboxProvider {
-    static final String DEFAULT_MEMORY = "4g";
-    static final String DEFAULT_CPUS = "2";
-    static final String DEFAULT_PIDS = "512";
-
     private final Environment environment;
-    private final Map<String, String> options;
-    private String cpus;
-    private String memory;
+    /** As given, then with the defaults lowered to what the engine has. */
+    private DockerSettings settings;
     private DockerClient docker;
     /** Bulk transfers over the engine's Unix socket; null for other transports, which use the client. */
     private EngineSocket archives;
     private String image;
     private Map<String, String> imageLabels = Map.of();
 
-    public DockerProvider(Environment environment, Map<String, String> options) {
+    public DockerProvider(Environment environment, DockerSettings settings) {
         this.environment = environment;
-        this.options = options;
-        this.cpus = options.getOrDefault("cpus", DEFAULT_CPUS);
-        this.memory = options.getOrDefault("memory", DEFAULT_MEMORY);
-        // Checked now so that bad limits are bad input (exit 2), not a failure after the engine was asked.
-        parseMemory(options.getOrDefault("memory", DEFAULT_MEMORY));
-        parseCpus(options.getOrDefault("cpus", DEFAULT_CPUS));
-        parsePids(options.getOrDefault("pids-limit", DEFAULT_PIDS));
+        this.settings = settings;
     }
 
     DockerClient docker() throws SandboxException {
@@ -63,7 +51,7 @@ public final class DockerProvider implements SandboxProvider {
     @Override
     public void prepare(Progress progress) throws SandboxException, InterruptedException {
         DockerClient client = docker();
-        String userImage = options.get("image");
+        String userImage = settings.image();
         try {
             checkLimitsFit(client.infoCmd().exec());
             if (userImage != null) {
@@ -73,7 +61,7 @@ public final class DockerProvider implements SandboxProvider {
                 }
                 image = userImage;
             } else {
-                image = new DockerImage(environment).ensure(client, options.containsKey("rebuild"), progress);
+                image = new DockerImage(environment).ensure(client, settings.rebuild(), progress);
             }
             var config = client.inspectImageCmd(image).exec().getConfig();
             imageLabels = config == null || config.getLabels() == null ? Map.of() : config.getLabels();
@@ -88,10 +76,10 @@ public final class DockerProvider implements SandboxProvider {
         HostConfig host = HostConfig.newHostConfig()
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
-                .withMemory(parseMemory(memory))
-                .withNanoCPUs(parseCpus(cpus))
-                .withPidsLimit(parsePids(options.getOrDefault("pids-limit", DEFAULT_PIDS)))
-                .withNetworkMode(options.getOrDefault("network", "bridge"))
+                .withMemory(settings.memory().value())
+                .withNanoCPUs(settings.cpus().value())
+                .withPidsLimit(settings.pids().value())
+                .withNetworkMode(settings.networkMode())
                 .withInit(true);
         progress.start("Starting container");
         try {
@@ -154,69 +142,29 @@ public final class DockerProvider implements SandboxProvider {
      */
     void checkLimitsFit(com.github.dockerjava.api.model.Info engine) {
         Integer engineCpus = engine.getNCPU();
-        if (engineCpus != null && engineCpus > 0 && parseCpus(cpus) > engineCpus * 1_000_000_000L) {
-            if (!options.containsKey("cpus")) {
-                cpus = Integer.toString(engineCpus); // the default is a ceiling, not a demand
-            } else {
-                throw CctException.badInput("--cpus " + cpus + " is more than this Docker engine has (" + engineCpus + ")",
+        DockerSettings.Limit cpus = settings.cpus();
+        if (engineCpus != null && engineCpus > 0 && cpus.value() > engineCpus * 1_000_000_000L) {
+            if (cpus.given()) {
+                throw CctException.badInput("--cpus " + cpus.text() + " is more than this Docker engine has (" + engineCpus + ")",
                         "give --cpus " + engineCpus + " or less");
             }
+            // The default is a ceiling, not a demand.
+            settings = settings.withCpus(new DockerSettings.Limit(Integer.toString(engineCpus), engineCpus * 1_000_000_000L, false));
         }
         Long engineMemory = engine.getMemTotal();
-        if (engineMemory != null && engineMemory > 0 && parseMemory(memory) > engineMemory) {
+        DockerSettings.Limit memory = settings.memory();
+        if (engineMemory != null && engineMemory > 0 && memory.value() > engineMemory) {
             long mib = engineMemory / (1024 * 1024);
-            if (!options.containsKey("memory")) {
-                memory = mib + "m";
-            } else {
-                throw CctException.badInput("--memory " + memory + " is more than this Docker engine has (" + mib + "m)",
+            if (memory.given()) {
+                throw CctException.badInput("--memory " + memory.text() + " is more than this Docker engine has (" + mib + "m)",
                         "give --memory " + mib + "m or less");
             }
+            settings = settings.withMemory(new DockerSettings.Limit(mib + "m", mib * 1024 * 1024, false));
         }
     }
 
-    static long parseMemory(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        long multiplier = 1;
-        char unit = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
-        switch (unit) {
-            case 'k' -> multiplier = 1024L;
-            case 'm' -> multiplier = 1024L * 1024;
-            case 'g' -> multiplier = 1024L * 1024 * 1024;
-            default -> { }
-        }
-        String digits = multiplier == 1 ? t : t.substring(0, t.length() - 1);
-        try {
-            long bytes = Long.parseLong(digits) * multiplier;
-            if (bytes < 64L * 1024 * 1024) {
-                throw CctException.badInput("--memory " + text + " is too small", "give at least 64m (e.g. 2g)");
-            }
-            return bytes;
-        } catch (NumberFormatException e) {
-            throw CctException.badInput("invalid --memory '" + text + "'", "use a size such as 512m or 4g");
-        }
-    }
-
-    static long parseCpus(String text) {
-        try {
-            double cpus = Double.parseDouble(text.trim());
-            if (cpus <= 0 || cpus > 1024) {
-                throw new NumberFormatException();
-            }
-            return (long) (cpus * 1_000_000_000L);
-        } catch (NumberFormatException e) {
-            throw CctException.badInput("invalid --cpus '" + text + "'", "use a positive number such as 1.5");
-        }
-    }
-
-    static long parsePids(String text) {
-        try {
-            long pids = Long.parseLong(text.trim());
-            if (pids < 16) {
-                throw new NumberFormatException();
-            }
-            return pids;
-        } catch (NumberFormatException e) {
-            throw CctException.badInput("invalid --pids-limit '" + text + "'", "use a whole number of at least 16");
-        }
+    /** The settings the next container gets. */
+    DockerSettings settings() {
+        return settings;
     }
 }

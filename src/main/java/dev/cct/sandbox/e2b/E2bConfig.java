@@ -8,7 +8,7 @@ import okhttp3.HttpUrl;
  * Where E2B lives and the key that opens it, read once from {@link Secrets}. A final class rather than a record so
  * that the key can never leak through a generated {@code toString}.
  */
-final class E2bConfig {
+public final class E2bConfig {
     static final String DEFAULT_DOMAIN = "e2b.app";
     static final int ENVD_PORT = 49983;
 

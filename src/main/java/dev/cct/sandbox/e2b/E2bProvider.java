@@ -1,8 +1,6 @@
 package dev.cct.sandbox.e2b;
 
-import dev.cct.core.CctException;
 import dev.cct.core.Progress;
-import dev.cct.core.Secrets;
 import dev.cct.sandbox.ClaudeCode;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
@@ -20,14 +18,11 @@ import okhttp3.OkHttpClient;
 
 /** E2B cloud sandboxes, through E2B's REST API and the envd daemon inside each sandbox. */
 public final class E2bProvider implements SandboxProvider {
-    /** E2B's template with Claude Code installed. */
-    static final String DEFAULT_TEMPLATE = "claude";
     /** Marks cct's sandboxes, so that they can be listed by metadata (E2B filters by key=value only). */
     static final String MARKER_KEY = SandboxLabels.PREFIX + "tool";
     static final String MARKER_VALUE = "cct";
     /** Beyond the run's own deadline: the upload before it and the download after it. */
     static final Duration TRANSFER_MARGIN = Duration.ofMinutes(10);
-    private static final Duration DEFAULT_RUN = Duration.ofMinutes(30);
 
     private final E2bConfig config;
     private final String template;
@@ -37,11 +32,14 @@ public final class E2bProvider implements SandboxProvider {
     private final OkHttpClient files;
     private final E2bApi api;
 
-    public E2bProvider(Map<String, String> options, Secrets secrets) {
-        this.config = E2bConfig.from(secrets);
-        this.template = template(options.getOrDefault("template", DEFAULT_TEMPLATE));
-        String seconds = options.get("timeout-seconds");
-        this.runTimeout = seconds == null ? DEFAULT_RUN : Duration.ofSeconds(Long.parseLong(seconds));
+    /**
+     * @param runTimeout the run's deadline: each sandbox lives that long plus {@link #TRANSFER_MARGIN}, so that E2B
+     *                   ends it even if cct itself is killed
+     */
+    public E2bProvider(E2bSettings settings, Duration runTimeout) {
+        this.config = settings.config();
+        this.template = settings.template();
+        this.runTimeout = runTimeout;
         this.rest = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofSeconds(60))
                 .writeTimeout(Duration.ofSeconds(60)).build();
         // A process stream is silent between keepalives: the read timeout must outlast the interval.
@@ -49,14 +47,6 @@ public final class E2bProvider implements SandboxProvider {
         this.files = rest.newBuilder().readTimeout(Duration.ofMinutes(2)).writeTimeout(Duration.ofMinutes(2)).build();
         this.api = new E2bApi(new HttpCalls(rest, RetryPolicy.DEFAULT, Sleeper.REAL, Clock.systemUTC(), false),
                 config.apiUrl(), config.apiKey());
-    }
-
-    private static String template(String name) {
-        String t = name.strip();
-        if (!t.matches("[A-Za-z0-9][A-Za-z0-9._/:-]{0,127}")) {
-            throw CctException.badInput("invalid --template '" + name + "'", "give an E2B template name or id, e.g. claude");
-        }
-        return t;
     }
 
     /** Proves the key works before anything is created: a refused key fails the listing. */

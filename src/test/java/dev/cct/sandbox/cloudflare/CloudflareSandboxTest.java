@@ -59,7 +59,7 @@ class CloudflareSandboxTest {
     }
 
     private CloudflareProvider provider(String url, String token) {
-        return new CloudflareProvider(Secrets.of(Map.of(Secrets.CLOUDFLARE_SANDBOX_URL, url, Secrets.CLOUDFLARE_SANDBOX_TOKEN, token)),
+        return new CloudflareProvider(WorkerConfig.from(Secrets.of(Map.of(Secrets.CLOUDFLARE_SANDBOX_URL, url, Secrets.CLOUDFLARE_SANDBOX_TOKEN, token))),
                 QUICK, QUICK_CALLS);
     }
 
@@ -283,7 +283,7 @@ class CloudflareSandboxTest {
         String orphan = worker.createSandbox(Map.of(SandboxLabels.SESSION, "s-2", SandboxLabels.OWNER, SandboxLabels.hostName() + ":999999999:1"));
         try (Sandbox mine = create()) {
             dev.cct.sandbox.OrphanReaper.Result reaped = dev.cct.sandbox.OrphanReaper.reap(provider());
-            assertThat(reaped.removed()).containsExactly(orphan);
+            assertThat(reaped.removed()).extracting(SandboxProvider.SandboxInfo::id).containsExactly(orphan);
             assertThat(reaped.failed()).isEmpty();
             assertThat(worker.liveSandboxIds()).containsExactly(mine.id());
             assertThat(dev.cct.sandbox.OrphanReaper.inBackground(provider()).summary()).isEmpty();

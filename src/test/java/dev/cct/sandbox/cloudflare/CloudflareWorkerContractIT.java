@@ -61,7 +61,7 @@ class CloudflareWorkerContractIT {
     }
 
     private static CloudflareProvider provider(String withToken) {
-        return new CloudflareProvider(Secrets.of(Map.of(Secrets.CLOUDFLARE_SANDBOX_URL, url, Secrets.CLOUDFLARE_SANDBOX_TOKEN, withToken)),
+        return new CloudflareProvider(WorkerConfig.from(Secrets.of(Map.of(Secrets.CLOUDFLARE_SANDBOX_URL, url, Secrets.CLOUDFLARE_SANDBOX_TOKEN, withToken))),
                 CloudflareSandboxTest.QUICK, CloudflareSandboxTest.QUICK_CALLS);
     }
 

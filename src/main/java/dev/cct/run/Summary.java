@@ -1,0 +1,64 @@
+package dev.cct.run;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.cct.archive.ExtractionReport;
+import dev.cct.archive.UploadManifest;
+import dev.cct.core.ExitCode;
+import dev.cct.core.Format;
+import dev.cct.core.Json;
+import dev.cct.core.OutputFormat;
+import dev.cct.stream.RunOutcome;
+import dev.cct.ui.Ui;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The last thing a run prints: one json object, or one line with the verdict, turns, cost, time and files. */
+final class Summary {
+    private Summary() {
+    }
+
+    static void print(Ui ui, RunRequest request, Verdict verdict, ClaudeSession.Result claude, BringBack.Brought brought,
+                      Path output, Path cwd, Duration took) {
+        ExtractionReport report = brought.report();
+        UploadManifest.Changes changes = brought.changes();
+        RunOutcome outcome = claude.outcome();
+        if (request.outputFormat() == OutputFormat.JSON) {
+            ObjectNode json = Json.mapper().createObjectNode();
+            json.put("exitCode", verdict.exitCode());
+            json.put("status", verdict.status());
+            json.put("provider", request.provider().flag());
+            json.put("sandboxId", claude.sandboxId());
+            json.put("result", outcome == null ? null : outcome.result());
+            json.put("isError", outcome != null && outcome.isError());
+            json.put("turns", outcome == null ? 0 : outcome.turns());
+            json.putRawValue("costUsd", new RawValue(Format.money(outcome == null ? 0 : outcome.costUsd())));
+            json.put("durationMs", took.toMillis());
+            json.put("toolCalls", claude.toolCalls());
+            json.put("outputDirectory", output.toString());
+            ArrayNode files = json.putArray("files");
+            report.writtenPaths().forEach(files::add);
+            ArrayNode created = json.putArray("created");
+            changes.created().forEach(created::add);
+            ArrayNode modified = json.putArray("modified");
+            changes.modified().forEach(modified::add);
+            json.put("unchangedUploads", changes.unchanged());
+            ArrayNode refused = json.putArray("refused");
+            report.refused().forEach(refused::add);
+            ui.out().println(request.secrets().mask(Json.compact(json)));
+            ui.out().flush();
+            return;
+        }
+        String details = (outcome == null ? "" : outcome.turns() + " turns · $" + Format.money(outcome.costUsd()) + " · ")
+                + Format.duration(took) + " · " + claude.toolCalls() + " tool call(s) · " + BringBack.describe(changes)
+                + " in " + BringBack.display(output, cwd);
+        ui.info("");
+        if (verdict.exitCode() == ExitCode.OK) {
+            ui.info(ui.green("✓ ") + ui.bold(verdict.message()) + "  " + details);
+        } else {
+            ui.err().println(ui.red("✗ ") + ui.bold(request.secrets().mask(verdict.message())) + "  " + details);
+            ui.err().flush();
+        }
+    }
+}

@@ -83,6 +83,59 @@ class BadInputTest {
         assertThat(CliRunner.filesUnder(dir)).isEqualTo(before);
     }
 
+    /** A provider's flag or variable, with the other variables that provider needs set. */
+    static Stream<Arguments> providerCases() {
+        List<String> e2b = List.of("E2B_API_KEY=e2b_test_key");
+        List<String> cloudflare = List.of("CLOUDFLARE_SANDBOX_URL=https://w.example.dev", "CLOUDFLARE_SANDBOX_TOKEN=tok");
+        return Stream.of(
+                Arguments.of("memory too small", List.of(), List.of("--sandbox", "docker", "--memory", "1k"), "--memory 1k is too small", "64m"),
+                Arguments.of("memory not a size", List.of(), List.of("--sandbox", "docker", "--memory", "lots"), "invalid --memory 'lots'", "4g"),
+                Arguments.of("memory overflows", List.of(), List.of("--sandbox", "docker", "--memory", "99999999999999999g"), "invalid --memory", "4g"),
+                Arguments.of("cpus zero", List.of(), List.of("--sandbox", "docker", "--cpus", "0"), "invalid --cpus '0'", "1.5"),
+                Arguments.of("cpus not a number", List.of(), List.of("--sandbox", "docker", "--cpus", "NaN"), "invalid --cpus 'NaN'", "1.5"),
+                Arguments.of("pids too few", List.of(), List.of("--sandbox", "docker", "--pids-limit", "3"), "invalid --pids-limit '3'", "at least 16"),
+                Arguments.of("pids not a number", List.of(), List.of("--sandbox", "docker", "--pids-limit", "many"), "invalid --pids-limit", "whole number"),
+                Arguments.of("unknown network", List.of(), List.of("--sandbox", "docker", "--network", "wifi"), "invalid --network 'wifi'", "bridge, host or none"),
+                Arguments.of("image name with a space", List.of(), List.of("--sandbox", "docker", "--image", "my image"), "invalid --image 'my image'", "my-sandbox:1.0"),
+                Arguments.of("template with docker", List.of(), List.of("--sandbox", "docker", "--template", "claude"), "--template applies to --sandbox e2b only", "--image"),
+                Arguments.of("bad template", e2b, List.of("--sandbox", "e2b", "--template", "no such!"), "invalid --template 'no such!'", "e.g. claude"),
+                Arguments.of("memory with e2b", e2b, List.of("--sandbox", "e2b", "--memory", "2g"), "--memory applies to --sandbox docker only", "remove"),
+                Arguments.of("bad E2B_API_URL", List.of("E2B_API_KEY=k", "E2B_API_URL=not a url"), List.of("--sandbox", "e2b"), "E2B_API_URL is not a valid", "https://api.e2b.app"),
+                Arguments.of("network with cloudflare", cloudflare, List.of("--sandbox", "cloudflare", "--network", "none"), "--network applies to --sandbox docker only", "remove"),
+                Arguments.of("bad worker url", List.of("CLOUDFLARE_SANDBOX_URL=worker", "CLOUDFLARE_SANDBOX_TOKEN=t"), List.of("--sandbox", "cloudflare"), "CLOUDFLARE_SANDBOX_URL is not a valid", "workers.dev"),
+                Arguments.of("worker url with a query", List.of("CLOUDFLARE_SANDBOX_URL=https://w.dev/?token=x", "CLOUDFLARE_SANDBOX_TOKEN=t"), List.of("--sandbox", "cloudflare"), "must not carry", "CLOUDFLARE_SANDBOX_TOKEN"));
+    }
+
+    /** The run and its --dry-run refuse the same values, with the same line: the plan never promises a run that cannot start. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providerCases")
+    void aProviderValueIsRefusedAliveAndInTheDryRunAlike(String name, List<String> variables, List<String> args, String problem,
+                                                         String fix) {
+        String firstLine = null;
+        for (boolean dryRun : new boolean[] {false, true}) {
+            List<String> before = CliRunner.filesUnder(dir);
+            CliRunner cli = new CliRunner(dir).env("ANTHROPIC_API_KEY", KEY);
+            variables.forEach(v -> cli.env(v.substring(0, v.indexOf('=')), v.substring(v.indexOf('=') + 1)));
+            List<String> argv = new java.util.ArrayList<>(args);
+            argv.addAll(List.of("--prompt", "x"));
+            if (dryRun) {
+                argv.add("--dry-run");
+            }
+            CliRunner.Result result = cli.run(argv.toArray(String[]::new));
+
+            assertThat(result.code()).as(dryRun + ": " + result.err()).isEqualTo(2);
+            assertThat(result.err().lines().toList()).as(result.err()).hasSize(1);
+            assertThat(result.err()).startsWith("cct: ").contains(problem).contains(fix).doesNotContain(KEY);
+            assertThat(result.out()).isEmpty();
+            assertThat(CliRunner.filesUnder(dir)).isEqualTo(before);
+            if (firstLine == null) {
+                firstLine = result.err();
+            } else {
+                assertThat(result.err()).isEqualTo(firstLine);
+            }
+        }
+    }
+
     private static void write(Path file, String text) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());

@@ -38,10 +38,6 @@ public enum ComponentType {
         return suffix;
     }
 
-    public boolean isJson() {
-        return suffix.equals(".json");
-    }
-
     /** The catalog-relative path of the main file of {@code category/name}. */
     public String mainPath(String id) {
         return directory + "/" + id + suffix;

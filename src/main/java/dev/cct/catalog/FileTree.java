@@ -27,8 +27,4 @@ public final class FileTree {
     public boolean isEmpty() {
         return entries.isEmpty();
     }
-
-    public long totalBytes() {
-        return entries.values().stream().mapToLong(e -> e.content().length).sum();
-    }
 }

@@ -94,6 +94,7 @@ final class Run implements Pipeline {
             checkNotInterrupted();
             sandbox = provider.create(SandboxLabels.forThisProcess(), progress);
             CleanupRegistry.get().register(sandbox);
+            ClaudeInstall.ensure(sandbox, progress);
             checkNotInterrupted();
             Path output = request.outputDirectory() != null ? request.outputDirectory()
                     : environment.workingDirectory().resolve("sandbox-" + Format.shortId(sandbox.id()));

@@ -3,7 +3,6 @@ package dev.cct.sandbox.e2b;
 import dev.cct.core.CctException;
 import dev.cct.core.Progress;
 import dev.cct.core.Secrets;
-import dev.cct.sandbox.ClaudeCode;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;
@@ -20,7 +19,7 @@ import okhttp3.OkHttpClient;
 
 /** E2B cloud sandboxes, through E2B's REST API and the envd daemon inside each sandbox. */
 public final class E2bProvider implements SandboxProvider {
-    /** E2B's template with Claude Code installed. */
+    /** E2B's template with Claude Code installed; the orchestrator installs it into templates that lack it. */
     static final String DEFAULT_TEMPLATE = "claude";
     /** Marks cct's sandboxes, so that they can be listed by metadata (E2B filters by key=value only). */
     static final String MARKER_KEY = SandboxLabels.PREFIX + "tool";
@@ -83,11 +82,7 @@ public final class E2bProvider implements SandboxProvider {
                         + EnvdVersion.OLDEST_SUPPORTED + " which cct needs; rebuild the template");
             }
             lifetime.keep(api, created.id(), progress);
-            if (!sandbox.probe()) {
-                progress.done("E2B sandbox " + created.id() + " started");
-                progress.start("Installing Claude Code " + ClaudeCode.VERSION + " (template " + template + " lacks it)");
-                sandbox.installClaude(ClaudeCode.VERSION);
-            }
+            sandbox.probe();
             progress.done("E2B sandbox " + created.id() + " ready");
             return sandbox;
         } catch (SandboxException | InterruptedException | RuntimeException e) {

@@ -53,40 +53,16 @@ final class E2bSandbox implements Sandbox {
     }
 
     /**
-     * Asks the sandbox who it is (learning {@link #home()}); run before anything else, it also proves that processes
-     * start.
-     *
-     * @return whether Claude Code is on the login shell's PATH
+     * Asks the sandbox for its home folder (learning {@link #home()}); run before anything else, it also proves that
+     * processes start.
      */
-    boolean probe() throws SandboxException, InterruptedException {
-        Captured probe = direct("printf '%s\\n' \"$HOME\"; command -v claude 2>/dev/null || true");
+    void probe() throws SandboxException, InterruptedException {
+        Captured probe = direct("printf '%s\\n' \"$HOME\"");
         String[] lines = probe.stdout().split("\n", -1);
         if (probe.code() != 0 || lines.length < 1 || !lines[0].startsWith("/")) {
             throw new SandboxException("the sandbox's shell does not work (exit " + probe.code() + "): " + probe.stderr().strip());
         }
         home = lines[0].strip();
-        return lines.length > 1 && !lines[1].isBlank();
-    }
-
-    /**
-     * Installs the pinned Claude Code into a template that lacks it: globally where the user may use sudo (E2B's
-     * default user may), else under ~/.local, whose bin folder a login shell puts on PATH.
-     */
-    void installClaude(String version) throws SandboxException, InterruptedException {
-        String script = String.join("\n",
-                "command -v npm >/dev/null 2>&1 || { echo 'npm is not available in this template' >&2; exit 127; }",
-                "pkg=\"@anthropic-ai/claude-code@$1\"",
-                "if sudo -n true 2>/dev/null; then sudo -n npm install -g --no-fund --no-audit \"$pkg\"",
-                "else mkdir -p \"$HOME/.local/bin\" && npm install -g --prefix \"$HOME/.local\" --no-fund --no-audit \"$pkg\"; fi");
-        Captured install = capture(List.of("sh", "-c", script, "install", version), Duration.ofMinutes(10));
-        if (install.code() != 0) {
-            throw new SandboxException("cannot install Claude Code " + version + " in the sandbox (exit " + install.code() + "): "
-                    + lastLine(install.stderr()) + "; use a template that ships it (--template claude)");
-        }
-        if (!probe()) {
-            throw new SandboxException("Claude Code was installed but is not on the login shell's PATH;"
-                    + " use a template that ships it (--template claude)");
-        }
     }
 
     @Override

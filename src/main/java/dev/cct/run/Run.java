@@ -112,12 +112,14 @@ final class Run implements Pipeline {
         }
     }
 
-    /** Step 3: the sandbox is in the cleanup registry from the moment it exists. */
+    /** Step 3: the sandbox is in the cleanup registry from the moment it exists, and has Claude Code. */
     private static Sandbox create(SandboxProvider provider, ConsoleProgress progress)
             throws SandboxException, InterruptedException {
         Sandbox sandbox = provider.create(SandboxLabels.forThisProcess(), progress);
         CleanupRegistry.get().register(sandbox);
         checkNotInterrupted();
+        // A provider only makes sandboxes; that Claude Code is in them is the run's concern.
+        ClaudeInstall.ensure(sandbox, progress);
         return sandbox;
     }
 

@@ -2,6 +2,7 @@ package dev.cct.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cct.core.Format;
 import dev.cct.sandbox.SandboxLabels;
 import dev.cct.testing.ClaudeCli;
 import dev.cct.testing.FakeAnthropic;
@@ -95,11 +96,11 @@ class CloudflareEndToEndIT extends SandboxEndToEndContract {
                 .env("CLOUDFLARE_SANDBOX_TOKEN", TOKEN);
         CctProcess.Result listed = list.run(LIMIT, "sandboxes", "list", "--sandbox", "cloudflare");
         assertThat(listed.code()).as(listed.err()).isZero();
-        assertThat(listed.out()).contains("cloudflare", orphan.substring(0, 12), "(gone)");
+        assertThat(listed.out()).contains("cloudflare", Format.shortId(orphan), "(gone)");
         CctProcess.Result cleaned = new CctProcess(dir).env("CLOUDFLARE_SANDBOX_URL", worker.url())
                 .env("CLOUDFLARE_SANDBOX_TOKEN", TOKEN).run(LIMIT, "sandboxes", "clean", "--sandbox", "cloudflare");
         assertThat(cleaned.code()).as(cleaned.err()).isZero();
-        assertThat(cleaned.out()).contains("removed cloudflare " + orphan.substring(0, 12));
+        assertThat(cleaned.out()).contains("removed cloudflare " + Format.shortId(orphan));
         assertThat(worker.liveSandboxIds()).isEmpty();
     }
 

@@ -2,6 +2,7 @@ package dev.cct.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cct.core.Format;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,10 +51,10 @@ class DockerEndToEndIT extends SandboxEndToEndContract {
         try {
             CctProcess.Result list = new CctProcess(dir).run(LIMIT, "sandboxes", "list", "--sandbox", "docker");
             assertThat(list.code()).as(list.err()).isZero();
-            assertThat(list.out()).contains(id.substring(0, 12), "(gone)");
+            assertThat(list.out()).contains(Format.shortId(id), "(gone)");
             CctProcess.Result clean = new CctProcess(dir).run(LIMIT, "sandboxes", "clean", "--sandbox", "docker");
             assertThat(clean.code()).as(clean.err()).isZero();
-            assertThat(clean.out()).contains("removed docker " + id.substring(0, 12));
+            assertThat(clean.out()).contains("removed docker " + Format.shortId(id));
             assertThat(stillThere(id)).isFalse();
         } finally {
             docker("rm", "-f", id);

@@ -2,6 +2,7 @@ package dev.cct.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cct.core.Format;
 import dev.cct.testing.ClaudeCli;
 import dev.cct.testing.FakeAnthropic;
 import dev.cct.testing.Scenario;
@@ -151,12 +152,12 @@ class E2bEndToEndIT extends SandboxEndToEndContract {
                 .env("E2B_SANDBOX_URL", e2b.sandboxUrl());
         CctProcess.Result listed = list.run(LIMIT, "sandboxes", "list", "--sandbox", "e2b");
         assertThat(listed.code()).as(listed.err()).isZero();
-        assertThat(listed.out()).contains(id.substring(0, 12), "(gone)");
+        assertThat(listed.out()).contains(Format.shortId(id), "(gone)");
         CctProcess clean = new CctProcess(dir).env("E2B_API_KEY", E2B_KEY).env("E2B_API_URL", e2b.apiUrl())
                 .env("E2B_SANDBOX_URL", e2b.sandboxUrl());
         CctProcess.Result cleaned = clean.run(LIMIT, "sandboxes", "clean", "--sandbox", "e2b");
         assertThat(cleaned.code()).as(cleaned.err()).isZero();
-        assertThat(cleaned.out()).contains("removed e2b " + id.substring(0, 12));
+        assertThat(cleaned.out()).contains("removed e2b " + Format.shortId(id));
         assertThat(e2b.liveSandboxIds()).isEmpty();
     }
 }

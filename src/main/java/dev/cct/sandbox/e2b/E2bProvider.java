@@ -1,7 +1,6 @@
 package dev.cct.sandbox.e2b;
 
 import dev.cct.core.Progress;
-import dev.cct.sandbox.ClaudeCode;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;
@@ -73,11 +72,7 @@ public final class E2bProvider implements SandboxProvider {
                         + EnvdVersion.OLDEST_SUPPORTED + " which cct needs; rebuild the template");
             }
             lifetime.keep(api, created.id(), progress);
-            if (!sandbox.probe()) {
-                progress.done("E2B sandbox " + created.id() + " started");
-                progress.start("Installing Claude Code " + ClaudeCode.VERSION + " (template " + template + " lacks it)");
-                sandbox.installClaude(ClaudeCode.VERSION);
-            }
+            sandbox.probe();
             progress.done("E2B sandbox " + created.id() + " ready");
             return sandbox;
         } catch (SandboxException | InterruptedException | RuntimeException e) {

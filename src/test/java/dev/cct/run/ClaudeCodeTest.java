@@ -1,4 +1,4 @@
-package dev.cct.sandbox;
+package dev.cct.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

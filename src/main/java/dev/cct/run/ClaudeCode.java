@@ -1,4 +1,4 @@
-package dev.cct.sandbox;
+package dev.cct.run;
 
 /** The Claude Code CLI that cct runs in every sandbox. */
 public final class ClaudeCode {

@@ -2,6 +2,7 @@ package dev.cct.sandbox.cloudflare;
 
 import dev.cct.core.Secrets;
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.http.CallException;
 import java.io.IOException;
 
 /**
@@ -39,7 +40,7 @@ final class CloudflareErrors {
         } else {
             message = "the Worker refused to " + action + ": " + error.describe();
         }
-        return new SandboxException(message, new WorkerCallException(error));
+        return new SandboxException(message, new CallException(error));
     }
 
     static SandboxException unreachable(String action, IOException e, String worker) {

@@ -5,6 +5,7 @@ import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;
 import dev.cct.sandbox.SandboxProvider;
+import dev.cct.sandbox.http.RetryPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,11 +20,11 @@ public final class CloudflareProvider implements SandboxProvider {
 
     /** Reads and checks the Worker's URL and token: a missing or malformed one is bad input, before any call. */
     public CloudflareProvider(CloudflareSettings settings) {
-        this(settings.config(), StreamTuning.DEFAULT, Backoff.CALLS);
+        this(settings.config(), StreamTuning.DEFAULT, WorkerRetries.CALLS);
     }
 
     /** With other patience: tests use a short idle timeout and quick retries, so fault injection runs in seconds. */
-    CloudflareProvider(WorkerConfig config, StreamTuning tuning, Backoff calls) {
+    CloudflareProvider(WorkerConfig config, StreamTuning tuning, RetryPolicy calls) {
         this.api = new WorkerApi(config, tuning.idleTimeout(), calls);
         this.tuning = tuning;
     }

@@ -2,6 +2,8 @@ package dev.cct.sandbox.cloudflare;
 
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.http.RetryPolicy;
+import dev.cct.sandbox.http.Sleeper;
 import java.time.Duration;
 
 /**
@@ -27,19 +29,19 @@ final class ExecFollower {
 
     private final Connection connection;
     private final Duration idleTimeout;
-    private final Backoff backoff;
+    private final RetryPolicy retries;
     private final Sandbox.OutputListener listener;
     private final String worker;
     private String execId;
     private long lastSeq;
     private int failures;
 
-    ExecFollower(Connection connection, Duration idleTimeout, Backoff backoff, Sandbox.OutputListener listener,
+    ExecFollower(Connection connection, Duration idleTimeout, RetryPolicy retries, Sandbox.OutputListener listener,
                  String worker) {
         this.connection = connection;
         this.worker = worker;
         this.idleTimeout = idleTimeout;
-        this.backoff = backoff;
+        this.retries = retries;
         this.listener = listener;
     }
 
@@ -130,8 +132,8 @@ final class ExecFollower {
      */
     private Integer failed(String problem, String giveUp) throws SandboxException, InterruptedException {
         failures++;
-        if (failures < backoff.maxAttempts()) {
-            backoff.sleep(failures);
+        if (failures < retries.maxAttempts()) {
+            Sleeper.REAL.sleep(retries.backoff(failures));
             return null;
         }
         if (execId != null) {

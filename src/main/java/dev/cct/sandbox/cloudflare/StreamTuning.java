@@ -1,5 +1,6 @@
 package dev.cct.sandbox.cloudflare;
 
+import dev.cct.sandbox.http.RetryPolicy;
 import java.time.Duration;
 
 /**
@@ -12,6 +13,6 @@ import java.time.Duration;
  *                      deadline: it stops Claude gently and brings files back. The Worker's kill is the backstop
  *                      for a cct that died, so it comes a little later.
  */
-record StreamTuning(Duration idleTimeout, Backoff reattach, Duration deadlineGrace) {
-    static final StreamTuning DEFAULT = new StreamTuning(Duration.ofSeconds(60), Backoff.REATTACH, Duration.ofSeconds(5));
+record StreamTuning(Duration idleTimeout, RetryPolicy reattach, Duration deadlineGrace) {
+    static final StreamTuning DEFAULT = new StreamTuning(Duration.ofSeconds(60), WorkerRetries.REATTACH, Duration.ofSeconds(5));
 }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cct.core.Json;
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.http.CallException;
+import dev.cct.sandbox.http.HttpCalls;
 import dev.cct.sandbox.http.NotSentException;
+import dev.cct.sandbox.http.RetryPolicy;
 import dev.cct.sandbox.http.StreamingBody;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -28,26 +30,23 @@ final class WorkerApi {
     private static final MediaType TAR = MediaType.get("application/x-tar");
 
     private final WorkerConfig config;
-    private final WorkerCalls calls;
+    private final HttpCalls<WorkerError> calls;
     /** Destroying runs in cleanup paths (a shutdown hook, too): bounded in time, whatever the Worker does. */
-    private final WorkerCalls destroyCalls;
+    private final HttpCalls<WorkerError> destroyCalls;
     /** For event streams: no read deadline shorter than the idle timeout, never a silent resend. */
     private final OkHttpClient streaming;
 
-    WorkerApi(WorkerConfig config, Duration idleTimeout, Backoff backoff) {
+    WorkerApi(WorkerConfig config, Duration idleTimeout, RetryPolicy policy) {
         this.config = config;
-        Dispatcher dispatcher = new Dispatcher();
-        // Every call runs on the dispatcher (that is what makes it interruptible): allow a few in parallel.
-        dispatcher.setMaxRequests(64);
-        dispatcher.setMaxRequestsPerHost(32);
-        OkHttpClient client = new OkHttpClient.Builder().dispatcher(dispatcher)
+        OkHttpClient client = new OkHttpClient.Builder().dispatcher(HttpCalls.dispatcher())
                 .connectTimeout(15, TimeUnit.SECONDS).readTimeout(60, TimeUnit.SECONDS)
                 .writeTimeout(60, TimeUnit.SECONDS).build();
-        this.calls = new WorkerCalls(client, backoff);
-        this.destroyCalls = new WorkerCalls(client.newBuilder().callTimeout(15, TimeUnit.SECONDS).build(),
-                new Backoff(Math.min(3, backoff.maxAttempts()), backoff.first(), Duration.ofSeconds(1)));
-        // Fresh connections too: an exec POST must be provably unsent before it is sent again.
-        this.streaming = WorkerCalls.freshConnections(client).newBuilder().readTimeout(idleTimeout.plusSeconds(10)).build();
+        this.calls = new HttpCalls<>(client, WorkerRetries.RULES, policy);
+        // A Retry-After longer than the longest backoff is reported rather than waited for, to keep the bound.
+        this.destroyCalls = new HttpCalls<>(client.newBuilder().callTimeout(15, TimeUnit.SECONDS).build(), WorkerRetries.RULES,
+                new RetryPolicy(Math.min(3, policy.maxAttempts()), policy.firstBackoff(), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        // Never resent, and on a fresh connection: an exec POST must be provably unsent before it is sent again.
+        this.streaming = HttpCalls.onceOnly(client).newBuilder().readTimeout(idleTimeout.plusSeconds(10)).build();
     }
 
     String worker() {
@@ -69,9 +68,9 @@ final class WorkerApi {
         Request request = new Request.Builder().url(url("health").build()).get().build();
         JsonNode json;
         try {
-            json = call(request, WorkerCalls.Safety.IDEMPOTENT, "check its health");
+            json = call(request, HttpCalls.Safety.IDEMPOTENT, "check its health");
         } catch (SandboxException e) {
-            if (e.getCause() instanceof WorkerCallException c && c.error().notFound()) {
+            if (e.getCause() instanceof CallException c && c.error().notFound()) {
                 throw new SandboxException(worker() + " is not cct's Worker (GET /health answered 404); "
                         + CloudflareErrors.DEPLOY, e.getCause());
             }
@@ -89,7 +88,7 @@ final class WorkerApi {
         ObjectNode body = Json.mapper().createObjectNode();
         ObjectNode labelNode = body.putObject("labels");
         labels.forEach(labelNode::put);
-        JsonNode json = call(authorized(url("v1/sandboxes")).post(jsonBody(body)).build(), WorkerCalls.Safety.ONCE,
+        JsonNode json = call(authorized(url("v1/sandboxes")).post(jsonBody(body)).build(), HttpCalls.Safety.ONCE,
                 "create a sandbox");
         String id = json.path("id").asText("");
         if (id.isEmpty()) {
@@ -99,7 +98,7 @@ final class WorkerApi {
     }
 
     List<Listed> list() throws SandboxException, InterruptedException {
-        JsonNode json = call(authorized(url("v1/sandboxes")).get().build(), WorkerCalls.Safety.IDEMPOTENT, "list sandboxes");
+        JsonNode json = call(authorized(url("v1/sandboxes")).get().build(), HttpCalls.Safety.IDEMPOTENT, "list sandboxes");
         List<Listed> result = new ArrayList<>();
         for (JsonNode item : json.path("sandboxes")) {
             Map<String, String> labels = new LinkedHashMap<>();
@@ -112,9 +111,9 @@ final class WorkerApi {
     /** {@code DELETE /v1/sandboxes/{id}}; an unknown sandbox is already what we wanted. */
     void delete(String id) throws SandboxException, InterruptedException {
         try {
-            call(destroyCalls, authorized(sandbox(id)).delete().build(), WorkerCalls.Safety.IDEMPOTENT, "destroy sandbox " + id);
+            call(destroyCalls, authorized(sandbox(id)).delete().build(), HttpCalls.Safety.IDEMPOTENT, "destroy sandbox " + id);
         } catch (SandboxException e) {
-            if (!(e.getCause() instanceof WorkerCallException c && c.error().notFound())) {
+            if (!(e.getCause() instanceof CallException c && c.error().notFound())) {
                 throw e;
             }
         }
@@ -124,7 +123,7 @@ final class WorkerApi {
     void upload(String id, String destination, InputStream tar) throws SandboxException, InterruptedException {
         HttpUrl target = sandbox(id).addPathSegment("archive").addQueryParameter("dest", destination).build();
         Request request = authorized(target).put(new StreamingBody(tar, TAR)).build();
-        call(request, WorkerCalls.Safety.ONCE, "upload files");
+        call(request, HttpCalls.Safety.ONCE, "upload files");
     }
 
     /** One {@code GET} of the tree under {@code path} as a tar stream; the caller closes it. */
@@ -134,15 +133,15 @@ final class WorkerApi {
             target.addQueryParameter("exclude", String.join(",", excludeNames));
         }
         try {
-            Response response = calls.execute(authorized(target.build()).get().build(), WorkerCalls.Safety.IDEMPOTENT);
+            Response response = calls.execute(authorized(target.build()).get().build(), HttpCalls.Safety.IDEMPOTENT);
             return response.body().byteStream();
-        } catch (WorkerCallException e) {
+        } catch (CallException e) {
             if (e.error().notFound()) {
                 // The same answer for a missing folder and a missing sandbox (CONTRACT.md): say both.
                 throw new SandboxException("nothing to download: " + path + " does not exist in the Cloudflare sandbox"
                         + " (or the sandbox is gone)", e);
             }
-            throw CloudflareErrors.refused("download " + path, e.error(), worker());
+            throw CloudflareErrors.refused("download " + path, e.error(WorkerError.class), worker());
         } catch (IOException e) {
             throw CloudflareErrors.unreachable("download " + path, e, worker());
         }
@@ -165,16 +164,16 @@ final class WorkerApi {
     /** {@code GET .../exec/{execId}}: whether the command still runs, and its exit code once it ended. */
     Status status(String id, String execId) throws SandboxException, InterruptedException {
         HttpUrl target = sandbox(id).addPathSegment("exec").addPathSegment(execId).build();
-        JsonNode json = call(authorized(target).get().build(), WorkerCalls.Safety.IDEMPOTENT, "ask how the command ended");
+        JsonNode json = call(authorized(target).get().build(), HttpCalls.Safety.IDEMPOTENT, "ask how the command ended");
         JsonNode code = json.path("exitCode");
         return new Status(json.path("running").asBoolean(false), code.canConvertToInt() ? code.intValue() : null);
     }
 
-    private JsonNode call(Request request, WorkerCalls.Safety safety, String action) throws SandboxException, InterruptedException {
+    private JsonNode call(Request request, HttpCalls.Safety safety, String action) throws SandboxException, InterruptedException {
         return call(calls, request, safety, action);
     }
 
-    private JsonNode call(WorkerCalls with, Request request, WorkerCalls.Safety safety, String action)
+    private JsonNode call(HttpCalls<WorkerError> with, Request request, HttpCalls.Safety safety, String action)
             throws SandboxException, InterruptedException {
         try (Response response = with.execute(request, safety)) {
             byte[] body = response.body().bytes();
@@ -188,12 +187,12 @@ final class WorkerApi {
                 throw new SandboxException(worker() + " answered with something other than JSON while trying to " + action
                         + "; it does not look like cct's Worker: " + CloudflareErrors.DEPLOY, e);
             }
-        } catch (WorkerCallException e) {
-            throw CloudflareErrors.refused(action, e.error(), worker());
+        } catch (CallException e) {
+            throw CloudflareErrors.refused(action, e.error(WorkerError.class), worker());
         } catch (NotSentException e) {
             throw CloudflareErrors.unreachable(action, e, worker());
         } catch (IOException e) {
-            throw safety == WorkerCalls.Safety.ONCE ? CloudflareErrors.broken(action, e, worker())
+            throw safety == HttpCalls.Safety.ONCE ? CloudflareErrors.broken(action, e, worker())
                     : CloudflareErrors.unreachable(action, e, worker());
         }
     }

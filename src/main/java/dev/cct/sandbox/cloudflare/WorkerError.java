@@ -2,6 +2,7 @@ package dev.cct.sandbox.cloudflare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cct.core.Json;
+import dev.cct.sandbox.http.Refusal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import okhttp3.Response;
@@ -11,7 +12,7 @@ import okio.BufferedSource;
  * A refusal from the Worker: the HTTP status and the contract's {@code {"code":"...","message":"..."}} body. A
  * body of another shape (a proxy's HTML page, say) keeps only the status and a cut first line.
  */
-record WorkerError(int httpStatus, String code, String message) {
+record WorkerError(int httpStatus, String code, String message) implements Refusal {
     private static final long MAX_BODY = 16 * 1024;
 
     /** Reads the error out of a refused response and closes it. */
@@ -44,7 +45,8 @@ record WorkerError(int httpStatus, String code, String message) {
         return expectedCode.equals(code);
     }
 
-    boolean notFound() {
+    @Override
+    public boolean notFound() {
         return httpStatus == 404;
     }
 
@@ -53,7 +55,8 @@ record WorkerError(int httpStatus, String code, String message) {
     }
 
     /** "HTTP 500 internal: message" on one line. */
-    String describe() {
+    @Override
+    public String describe() {
         String what = "HTTP " + httpStatus + (code.isEmpty() ? "" : " " + code);
         return message.isEmpty() ? what : what + ": " + message;
     }

@@ -5,8 +5,8 @@
  * <ul>
  *   <li>{@link dev.cct.sandbox.cloudflare.CloudflareProvider} and {@code CloudflareSandbox}: the provider
  *       primitives (health, create, one-PUT upload, exec, one-GET download, delete, list).</li>
- *   <li>{@code WorkerApi}: one method per route; {@code WorkerCalls}: retry rules (idempotent calls retry, the
- *       others only when provably unsent); {@code CloudflareErrors}: one-line messages naming the fix.</li>
+ *   <li>{@code WorkerApi}: one method per route; {@code WorkerRetries}: its part of the shared retry rules
+ *       (only a server fault is retried, and only for an idempotent call); {@code CloudflareErrors}: one-line messages naming the fix.</li>
  *   <li>{@code EventStream}, {@code SseReader}, {@code ExecEvent}: the exec event stream, read off OkHttp's thread
  *       so that the caller stays interruptible and can time out a silent stream; {@code ExecFollower}: follows a
  *       command across lost streams by re-attaching after the last {@code seq} it delivered.</li>

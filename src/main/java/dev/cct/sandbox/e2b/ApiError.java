@@ -2,6 +2,7 @@ package dev.cct.sandbox.e2b;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cct.core.Json;
+import dev.cct.sandbox.http.Refusal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import okhttp3.Response;
@@ -14,7 +15,7 @@ import okio.BufferedSource;
  * {@code {"sandboxId":...,"code":502}}. A string code is a Connect error; otherwise the integer code, or the HTTP
  * status when there is none, decides.
  */
-record ApiError(int httpStatus, String connectCode, int bodyCode, String message) {
+record ApiError(int httpStatus, String connectCode, int bodyCode, String message) implements Refusal {
     private static final long MAX_BODY = 64 * 1024;
     /** Request headers that carry secrets; a server that echoes one in its message must not make cct print it. */
     private static final String[] SECRET_HEADERS = {"X-API-Key", "X-Access-Token"};
@@ -76,7 +77,8 @@ record ApiError(int httpStatus, String connectCode, int bodyCode, String message
         return connectCode != null;
     }
 
-    boolean notFound() {
+    @Override
+    public boolean notFound() {
         return "not_found".equals(connectCode) || (connectCode == null && status() == 404);
     }
 
@@ -90,7 +92,8 @@ record ApiError(int httpStatus, String connectCode, int bodyCode, String message
     }
 
     /** "HTTP 400: message" or "not_found: message", on one line. */
-    String describe() {
+    @Override
+    public String describe() {
         String what = connectCode != null ? connectCode : "HTTP " + status();
         return message.isEmpty() ? what : what + ": " + message;
     }

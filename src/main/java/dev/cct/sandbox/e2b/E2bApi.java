@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cct.core.Json;
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.http.CallException;
+import dev.cct.sandbox.http.HttpCalls;
 import dev.cct.sandbox.http.NotSentException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -20,11 +22,11 @@ import okhttp3.Response;
 final class E2bApi {
     private static final MediaType JSON = MediaType.get("application/json");
 
-    private final HttpCalls calls;
+    private final HttpCalls<ApiError> calls;
     private final HttpUrl base;
     private final String apiKey;
 
-    E2bApi(HttpCalls calls, HttpUrl base, String apiKey) {
+    E2bApi(HttpCalls<ApiError> calls, HttpUrl base, String apiKey) {
         this.calls = calls;
         this.base = base;
         this.apiKey = apiKey;
@@ -44,7 +46,7 @@ final class E2bApi {
         metadata.forEach(meta::put);
         body.putObject("envVars");
         String action = "create a sandbox from template '" + template + "'";
-        JsonNode json = call(post("/v2/sandboxes", body), HttpCalls.Safety.NOT_IDEMPOTENT, action);
+        JsonNode json = call(post("/v2/sandboxes", body), HttpCalls.Safety.ONCE, action);
         return created(json, action);
     }
 
@@ -60,7 +62,7 @@ final class E2bApi {
         try {
             return call(request("/sandboxes/" + id).get().build(), HttpCalls.Safety.IDEMPOTENT, "inspect sandbox " + id);
         } catch (SandboxException e) {
-            if (e.getCause() instanceof E2bCallException c && c.error().notFound()) {
+            if (e.getCause() instanceof CallException c && c.error().notFound()) {
                 return null;
             }
             throw e;
@@ -78,7 +80,7 @@ final class E2bApi {
             call(post("/sandboxes/" + id + "/timeout", body), HttpCalls.Safety.IDEMPOTENT, "extend sandbox " + id);
             return true;
         } catch (SandboxException e) {
-            if (e.getCause() instanceof E2bCallException c && c.error().notFound()) {
+            if (e.getCause() instanceof CallException c && c.error().notFound()) {
                 return false;
             }
             throw e;
@@ -91,7 +93,7 @@ final class E2bApi {
             call(request("/sandboxes/" + id).delete().build(), HttpCalls.Safety.IDEMPOTENT, "kill sandbox " + id);
             return true;
         } catch (SandboxException e) {
-            if (e.getCause() instanceof E2bCallException c && c.error().notFound()) {
+            if (e.getCause() instanceof CallException c && c.error().notFound()) {
                 return false;
             }
             throw e;
@@ -115,7 +117,7 @@ final class E2bApi {
                 }
                 String token = response.header("X-Next-Token");
                 next = token == null || token.isBlank() || token.equals(next) ? null : token;
-            } catch (E2bCallException e) {
+            } catch (CallException e) {
                 throw E2bErrors.api("list sandboxes", e);
             } catch (IOException e) {
                 throw E2bErrors.network("list sandboxes", e);
@@ -159,12 +161,12 @@ final class E2bApi {
         try (Response response = calls.execute(request, safety)) {
             byte[] body = response.body().bytes();
             return body.length == 0 ? Json.mapper().createObjectNode() : Json.mapper().readTree(body);
-        } catch (E2bCallException e) {
+        } catch (CallException e) {
             throw E2bErrors.api(action, e);
         } catch (NotSentException e) {
             throw E2bErrors.network(action, e);
         } catch (IOException e) {
-            if (safety == HttpCalls.Safety.NOT_IDEMPOTENT) {
+            if (safety == HttpCalls.Safety.ONCE) {
                 throw new SandboxException("the connection to E2B broke while trying to " + action + " ("
                         + e.getMessage() + "); a sandbox may have been created anyway: run 'cct sandboxes clean'", e);
             }

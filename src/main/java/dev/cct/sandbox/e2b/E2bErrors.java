@@ -1,6 +1,7 @@
 package dev.cct.sandbox.e2b;
 
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.http.CallException;
 import java.io.IOException;
 
 /** Turns E2B's refusals and network failures into one-line messages that say what to do. Never includes secrets. */
@@ -12,8 +13,8 @@ final class E2bErrors {
     }
 
     /** A refusal from the REST API while trying to {@code action} (e.g. "create a sandbox"). */
-    static SandboxException api(String action, E2bCallException e) {
-        ApiError error = e.error();
+    static SandboxException api(String action, CallException e) {
+        ApiError error = e.error(ApiError.class);
         String detail = error.message().isEmpty() ? "" : " (" + error.message() + ")";
         int status = error.status();
         String message;
@@ -42,8 +43,8 @@ final class E2bErrors {
     }
 
     /** A refusal from envd (inside the sandbox) while trying to {@code action}. */
-    static SandboxException envd(String action, E2bCallException e) {
-        ApiError error = e.error();
+    static SandboxException envd(String action, CallException e) {
+        ApiError error = e.error(ApiError.class);
         if (error.sandboxGone()) {
             return new SandboxException(EXPIRED, e);
         }

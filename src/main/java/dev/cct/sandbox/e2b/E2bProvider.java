@@ -5,7 +5,7 @@ import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;
 import dev.cct.sandbox.SandboxProvider;
-import java.time.Clock;
+import dev.cct.sandbox.http.HttpCalls;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,12 +39,13 @@ public final class E2bProvider implements SandboxProvider {
         this.config = settings.config();
         this.template = settings.template();
         this.runTimeout = runTimeout;
-        this.rest = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofSeconds(60))
+        this.rest = new OkHttpClient.Builder().dispatcher(HttpCalls.dispatcher())
+                .connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofSeconds(60))
                 .writeTimeout(Duration.ofSeconds(60)).build();
         // A process stream is silent between keepalives: the read timeout must outlast the interval.
         this.streaming = rest.newBuilder().readTimeout(Duration.ofSeconds(Envd.KEEPALIVE_SECONDS + 30)).build();
         this.files = rest.newBuilder().readTimeout(Duration.ofMinutes(2)).writeTimeout(Duration.ofMinutes(2)).build();
-        this.api = new E2bApi(new HttpCalls(rest, RetryPolicy.DEFAULT, Sleeper.REAL, Clock.systemUTC(), false),
+        this.api = new E2bApi(new HttpCalls<>(rest, E2bRetries.REST, E2bRetries.POLICY),
                 config.apiUrl(), config.apiKey());
     }
 
@@ -64,7 +65,7 @@ public final class E2bProvider implements SandboxProvider {
         E2bSandbox sandbox = null;
         try {
             EnvdVersion version = Optional.ofNullable(EnvdVersion.parse(created.envdVersion())).orElse(EnvdVersion.OLDEST_SUPPORTED);
-            Envd envd = new Envd(new HttpCalls(files, RetryPolicy.DEFAULT, Sleeper.REAL, Clock.systemUTC(), true), streaming,
+            Envd envd = new Envd(new HttpCalls<>(files, E2bRetries.ENVD, E2bRetries.POLICY), streaming,
                     config.envdUrl(created.id(), created.domain()), created.id(), created.envdAccessToken(), version);
             sandbox = new E2bSandbox(api, envd, created.id(), progress, lifetime);
             if (!version.atLeast(EnvdVersion.OLDEST_SUPPORTED)) {

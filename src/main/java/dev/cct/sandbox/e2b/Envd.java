@@ -3,6 +3,8 @@ package dev.cct.sandbox.e2b;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cct.core.Json;
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.http.CallException;
+import dev.cct.sandbox.http.HttpCalls;
 import dev.cct.sandbox.http.StreamingBody;
 import java.io.EOFException;
 import java.io.IOException;
@@ -33,14 +35,14 @@ final class Envd {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
 
-    private final HttpCalls calls;
+    private final HttpCalls<ApiError> calls;
     private final OkHttpClient streaming;
     private final HttpUrl base;
     private final String sandboxId;
     private final String accessToken;
     private final EnvdVersion version;
 
-    Envd(HttpCalls calls, OkHttpClient streaming, HttpUrl base, String sandboxId, String accessToken, EnvdVersion version) {
+    Envd(HttpCalls<ApiError> calls, OkHttpClient streaming, HttpUrl base, String sandboxId, String accessToken, EnvdVersion version) {
         this.calls = calls;
         this.streaming = streaming;
         this.base = base;
@@ -86,7 +88,7 @@ final class Envd {
                 .post(RequestBody.create(Json.compact(root).getBytes(StandardCharsets.UTF_8), JSON)).build();
         try (Response ignored = calls.execute(request, HttpCalls.Safety.IDEMPOTENT)) {
             // 200 with {}: nothing to read.
-        } catch (E2bCallException e) {
+        } catch (CallException e) {
             throw E2bErrors.envd("signal process " + pid, e);
         } catch (IOException e) {
             throw E2bErrors.network("signal process " + pid, e);
@@ -103,10 +105,10 @@ final class Envd {
         RequestBody body = raw ? content
                 : new MultipartBody.Builder().setType(MultipartBody.FORM).addFormDataPart("file", path, content).build();
         Request request = files(path, user).post(body).build();
-        try (Response ignored = calls.execute(request, HttpCalls.Safety.NOT_IDEMPOTENT)) {
+        try (Response ignored = calls.execute(request, HttpCalls.Safety.ONCE)) {
             // 200 with the written entries: nothing cct needs.
-        } catch (E2bCallException e) {
-            if (e.error().status() == 507) {
+        } catch (CallException e) {
+            if (e.error(ApiError.class).status() == 507) {
                 throw new SandboxException("the sandbox ran out of disk space while receiving files", e);
             }
             throw E2bErrors.envd("receive the upload", e);
@@ -145,8 +147,8 @@ final class Envd {
         Request request = envd(new Request.Builder().url(base.newBuilder().addPathSegment("health").build()), USER).get().build();
         try (Response ignored = calls.execute(request, HttpCalls.Safety.IDEMPOTENT)) {
             return true;
-        } catch (E2bCallException e) {
-            return !e.error().sandboxGone();
+        } catch (CallException e) {
+            return !e.error(ApiError.class).sandboxGone();
         } catch (IOException e) {
             return true;
         }
@@ -156,11 +158,11 @@ final class Envd {
         Response response;
         try {
             response = calls.execute(request, HttpCalls.Safety.IDEMPOTENT);
-        } catch (E2bCallException e) {
+        } catch (CallException e) {
             if (e.error().httpStatus() == 416) {
                 return InputStream.nullInputStream();
             }
-            if (e.error().notFound() && !e.error().sandboxGone()) {
+            if (e.error().notFound() && !e.error(ApiError.class).sandboxGone()) {
                 return null;
             }
             throw E2bErrors.envd(action, e);

@@ -3,6 +3,7 @@ package dev.cct.sandbox.e2b;
 import dev.cct.core.Progress;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.http.CallException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -92,13 +93,13 @@ final class ExecFollower {
                 }
                 boolean busy = error.status() == 429 || error.status() == 503;
                 if (!busy || !retry) {
-                    throw E2bErrors.envd("start " + process.shortName(), new E2bCallException(error));
+                    throw E2bErrors.envd("start " + process.shortName(), new CallException(error));
                 }
             } else {
                 ConnectError error = ((ProcessStream.Finished) first).error();
                 throw new SandboxException("the sandbox ended the process stream at once: " + error);
             }
-            Thread.sleep(RetryPolicy.DEFAULT.backoff(attempt).toMillis());
+            Thread.sleep(E2bRetries.POLICY.backoff(attempt).toMillis());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.cct.sandbox.e2b;
 
+import dev.cct.sandbox.http.HttpCalls;
 import dev.cct.sandbox.http.QueuedStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -44,7 +45,7 @@ final class ProcessStream implements AutoCloseable {
     static ProcessStream open(OkHttpClient client, Request request) {
         // Never OkHttp's silent retry: after a reused connection drops, it would send the Start again and envd would
         // run the process twice. Whoever reads a Cut decides what to do, knowing whether the request went out.
-        return new ProcessStream(QueuedStream.open(HttpCalls.withoutSilentRetry(client), request, 64, new ConnectStreaming()));
+        return new ProcessStream(QueuedStream.open(HttpCalls.onceOnly(client), request, 64, new ConnectStreaming()));
     }
 
     /** Waits for the next item. */

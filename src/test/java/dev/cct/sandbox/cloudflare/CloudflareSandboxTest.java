@@ -14,6 +14,7 @@ import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;
 import dev.cct.sandbox.SandboxProvider;
+import dev.cct.sandbox.http.RetryPolicy;
 import dev.cct.testing.cloudflare.FakeWorker;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -41,8 +42,8 @@ class CloudflareSandboxTest {
     private static final String TOKEN = "cf-test-token-0123456789abcdef";
     /** Quick patience so that cuts and silences resolve in about a second. */
     static final StreamTuning QUICK = new StreamTuning(Duration.ofMillis(1500),
-            new Backoff(5, Duration.ofMillis(50), Duration.ofMillis(200)), Duration.ZERO);
-    static final Backoff QUICK_CALLS = new Backoff(3, Duration.ofMillis(50), Duration.ofMillis(100));
+            new RetryPolicy(5, Duration.ofMillis(50), Duration.ofMillis(200)), Duration.ZERO);
+    static final RetryPolicy QUICK_CALLS = new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(100));
 
     @TempDir
     Path dir;

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cct.core.Json;
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.http.HttpCalls;
+import dev.cct.sandbox.http.LocalServer;
+import dev.cct.sandbox.http.RawServer;
+import dev.cct.sandbox.http.RecordingSleeper;
+import dev.cct.sandbox.http.RetryAfterTest;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +34,7 @@ class E2bApiTest {
     }
 
     private E2bApi api(HttpUrl base) {
-        return new E2bApi(new HttpCalls(HttpCallsTest.CLIENT, RetryPolicy.DEFAULT, sleeper, RetryAfterTest.CLOCK, false), base, KEY);
+        return new E2bApi(new HttpCalls<>(LocalServer.CLIENT, E2bRetries.REST, E2bRetries.POLICY, sleeper, RetryAfterTest.CLOCK), base, KEY);
     }
 
     @AfterEach

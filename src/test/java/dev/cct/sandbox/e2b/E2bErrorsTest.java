@@ -3,6 +3,7 @@ package dev.cct.sandbox.e2b;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.http.CallException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -11,15 +12,15 @@ import org.junit.jupiter.api.Test;
 class E2bErrorsTest {
     private static final String KEY = "e2b_0123456789abcdef0123456789abcdef";
 
-    private static E2bCallException refused(int status, String body) {
-        return new E2bCallException(ApiError.parse(status, body.getBytes(StandardCharsets.UTF_8)));
+    private static CallException refused(int status, String body) {
+        return new CallException(ApiError.parse(status, body.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void aRefusedKeyPointsAtTheVariableAndDoesNotEchoTheBody() {
         SandboxException e = E2bErrors.api("create a sandbox", refused(401, "{\"code\":401,\"message\":\"Invalid API key " + KEY + "\"}"));
         assertThat(e.getMessage()).contains("E2B_API_KEY").doesNotContain(KEY);
-        assertThat(e.getCause()).isInstanceOf(E2bCallException.class);
+        assertThat(e.getCause()).isInstanceOf(CallException.class);
     }
 
     @Test

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cct.sandbox.SandboxException;
+import dev.cct.sandbox.http.CallException;
+import dev.cct.sandbox.http.HttpCalls;
+import dev.cct.sandbox.http.LocalServer;
+import dev.cct.sandbox.http.RawServer;
+import dev.cct.sandbox.http.RecordingSleeper;
+import dev.cct.sandbox.http.RetryAfterTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -47,8 +53,8 @@ class EnvdTest {
     }
 
     private Envd envd(HttpUrl base, String version) {
-        HttpCalls calls = new HttpCalls(HttpCallsTest.CLIENT, RetryPolicy.DEFAULT, sleeper, RetryAfterTest.CLOCK, true);
-        return new Envd(calls, HttpCallsTest.CLIENT, base, ID, TOKEN, EnvdVersion.parse(version));
+        HttpCalls<ApiError> calls = new HttpCalls<>(LocalServer.CLIENT, E2bRetries.ENVD, E2bRetries.POLICY, sleeper, RetryAfterTest.CLOCK);
+        return new Envd(calls, LocalServer.CLIENT, base, ID, TOKEN, EnvdVersion.parse(version));
     }
 
     private static ProcessSpec spec(Duration timeout, String user) {
@@ -339,7 +345,7 @@ class EnvdTest {
         try (ProcessStream stream = envd("0.6.13").start(spec(null, Envd.USER))) {
             assertThat(stream.next()).isInstanceOfSatisfying(ProcessStream.Refused.class, refused -> {
                 assertThat(refused.error().sandboxGone()).isTrue();
-                assertThat(E2bErrors.envd("run", new E2bCallException(refused.error())).getMessage()).isEqualTo(E2bErrors.EXPIRED);
+                assertThat(E2bErrors.envd("run", new CallException(refused.error())).getMessage()).isEqualTo(E2bErrors.EXPIRED);
             });
         }
         assertThat(sleeper.sleeps).isEmpty();
@@ -354,7 +360,7 @@ class EnvdTest {
                 assertThat(refused.error().message()).doesNotContain(TOKEN).contains("****");
             });
         }
-        for (int i = 0; i < RetryPolicy.DEFAULT.maxAttempts(); i++) {
+        for (int i = 0; i < E2bRetries.POLICY.maxAttempts(); i++) {
             server.thenJson(500, "{\"code\":500,\"message\":\"cannot open " + TOKEN + "\"}");
         }
         assertThatThrownBy(() -> envd("0.6.13").openFile("/f", Envd.USER)).isInstanceOfSatisfying(SandboxException.class, e -> {

@@ -1,4 +1,4 @@
-package dev.cct.sandbox.e2b;
+package dev.cct.sandbox.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A TCP server for faults an HTTP server cannot produce: it accepts connections on 127.0.0.1 and hands each to
  * {@code behaviour}, which may read the request and then cut the connection wherever the test wants.
  */
-final class RawServer implements AutoCloseable {
+public final class RawServer implements AutoCloseable {
     @FunctionalInterface
-    interface Behaviour {
+    public interface Behaviour {
         void serve(Socket socket) throws IOException;
     }
 
@@ -24,7 +24,7 @@ final class RawServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final Thread acceptor;
 
-    RawServer(Behaviour behaviour) throws IOException {
+    public RawServer(Behaviour behaviour) throws IOException {
         socket = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
         acceptor = new Thread(() -> {
             while (!socket.isClosed()) {
@@ -49,20 +49,20 @@ final class RawServer implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return socket.getLocalPort();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port() + "/";
     }
 
-    int connections() {
+    public int connections() {
         return connections.get();
     }
 
     /** Reads one request head and its Content-Length body; returns the head (the body is discarded). */
-    static String readRequest(Socket socket) throws IOException {
+    public static String readRequest(Socket socket) throws IOException {
         InputStream in = socket.getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
@@ -86,7 +86,7 @@ final class RawServer implements AutoCloseable {
     }
 
     /** A port on which nothing listens (it was free a moment ago). */
-    static int closedPort() throws IOException {
+    public static int closedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -1,4 +1,4 @@
-package dev.cct.sandbox.e2b;
+package dev.cct.sandbox.http;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -14,26 +14,33 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
 
 /**
  * A real HTTP server on 127.0.0.1 for the client's tests: it records every request (with its body, read in full
  * before answering) and answers from a script, one handler per request; when the script runs out it answers 404.
+ * Shared by the tests of both cloud clients.
  */
-final class LocalServer implements AutoCloseable {
+public final class LocalServer implements AutoCloseable {
+    /** A client for local servers: quick to give up, since nothing here is far away. */
+    public static final OkHttpClient CLIENT = new OkHttpClient.Builder().connectTimeout(2, TimeUnit.SECONDS)
+            .readTimeout(5, TimeUnit.SECONDS).build();
+
     /** One request as the server saw it. */
-    record Seen(String method, String path, String rawQuery, Headers headers, byte[] body) {
-        String header(String name) {
+    public record Seen(String method, String path, String rawQuery, Headers headers, byte[] body) {
+        public String header(String name) {
             return headers.getFirst(name);
         }
 
-        String bodyText() {
+        public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
 
     @FunctionalInterface
-    interface Handler {
+    public interface Handler {
         void handle(HttpExchange exchange) throws IOException;
     }
 
@@ -70,12 +77,12 @@ final class LocalServer implements AutoCloseable {
         server.start();
     }
 
-    static LocalServer start() throws IOException {
+    public static LocalServer start() throws IOException {
         return new LocalServer();
     }
 
     /** Answers the next request with {@code handler}. */
-    LocalServer then(Handler handler) {
+    public LocalServer then(Handler handler) {
         synchronized (script) {
             script.add(handler);
         }
@@ -83,30 +90,30 @@ final class LocalServer implements AutoCloseable {
     }
 
     /** Answers the next request with {@code status} and a JSON body (none when empty), plus header name/value pairs. */
-    LocalServer thenJson(int status, String body, String... headers) {
+    public LocalServer thenJson(int status, String body, String... headers) {
         return then(json(status, body, headers));
     }
 
-    HttpUrl url() {
+    public HttpUrl url() {
         return HttpUrl.get("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
 
-    List<Seen> requests() {
+    public List<Seen> requests() {
         return seen;
     }
 
-    Seen onlyRequest() {
+    public Seen onlyRequest() {
         if (seen.size() != 1) {
             throw new AssertionError("expected exactly one request, got " + seen.size());
         }
         return seen.get(0);
     }
 
-    static Handler json(int status, String body, String... headers) {
+    public static Handler json(int status, String body, String... headers) {
         return reply(status, body.isEmpty() ? null : "application/json", body.getBytes(StandardCharsets.UTF_8), headers);
     }
 
-    static Handler reply(int status, String contentType, byte[] body, String... headers) {
+    public static Handler reply(int status, String contentType, byte[] body, String... headers) {
         return exchange -> {
             if (contentType != null) {
                 exchange.getResponseHeaders().set("Content-Type", contentType);

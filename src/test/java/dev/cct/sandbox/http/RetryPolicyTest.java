@@ -1,4 +1,4 @@
-package dev.cct.sandbox.e2b;
+package dev.cct.sandbox.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,7 @@ class RetryPolicyTest {
 
     @Test
     void backoffDoublesFromTheFirstWaitUpToTheCap() {
-        RetryPolicy p = RetryPolicy.DEFAULT;
+        RetryPolicy p = new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(60));
         assertThat(p.backoff(1)).isEqualTo(Duration.ofMillis(500));
         assertThat(p.backoff(2)).isEqualTo(Duration.ofSeconds(1));
         assertThat(p.backoff(3)).isEqualTo(Duration.ofSeconds(2));
@@ -21,10 +21,14 @@ class RetryPolicyTest {
     }
 
     @Test
-    void theDefaults() {
-        assertThat(RetryPolicy.DEFAULT.maxAttempts()).isEqualTo(3);
-        assertThat(RetryPolicy.DEFAULT.longestRetryAfter()).isEqualTo(Duration.ofSeconds(60));
+    void aCapBelowTheNextDoublingIsTheWait() {
         assertThat(new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(250), Duration.ZERO).backoff(3))
                 .isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void withoutABoundTheServerMayAskForAMinute() {
+        assertThat(new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(4)))
+                .isEqualTo(new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(60)));
     }
 }

@@ -1,4 +1,4 @@
-package dev.cct.sandbox.e2b;
+package dev.cct.sandbox.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,9 +8,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-class RetryAfterTest {
+public class RetryAfterTest {
     /** Wed, 02 Dec 2026 00:00:00 GMT */
-    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-02T00:00:00Z"), ZoneOffset.UTC);
+    public static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-02T00:00:00Z"), ZoneOffset.UTC);
 
     @Test
     void delaySeconds() {

@@ -1,4 +1,4 @@
-package dev.cct.sandbox.e2b;
+package dev.cct.sandbox.http;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,11 +8,11 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /** Reads an HTTP {@code Retry-After} header: delay-seconds or an HTTP date. */
-final class RetryAfter {
+public final class RetryAfter {
     private RetryAfter() {
     }
 
-    static Optional<Duration> parse(String header, Clock clock) {
+    public static Optional<Duration> parse(String header, Clock clock) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }

@@ -3,10 +3,10 @@ package dev.cct.cli;
 import dev.cct.core.CctException;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** {@code cct completion bash|zsh}: a completion script generated from the command model. */
 @Command(name = "completion", description = {"Print a shell completion script.",

@@ -2,8 +2,8 @@ package dev.cct.cli;
 
 import dev.cct.core.Version;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** {@code cct version}: the same line as {@code cct --version}. */
 @Command(name = "version", description = "Print cct's version.")

@@ -73,10 +73,6 @@ record ApiError(int httpStatus, String connectCode, int bodyCode, String message
         return connectCode == null && bodyCode >= 100 && bodyCode <= 599 ? bodyCode : httpStatus;
     }
 
-    boolean isConnectError() {
-        return connectCode != null;
-    }
-
     @Override
     public boolean notFound() {
         return "not_found".equals(connectCode) || (connectCode == null && status() == 404);

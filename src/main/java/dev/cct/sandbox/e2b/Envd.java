@@ -79,22 +79,6 @@ final class Envd {
         return ProcessStream.open(streaming, rpc("process.Process/Connect", user).post(RequestBody.create(body, CONNECT_JSON)).build());
     }
 
-    /** Sends SIGTERM or SIGKILL ("SIGNAL_SIGTERM", "SIGNAL_SIGKILL") to a process. */
-    void sendSignal(int pid, String signal, String user) throws SandboxException, InterruptedException {
-        ObjectNode root = Json.mapper().createObjectNode();
-        root.putObject("process").put("pid", pid);
-        root.put("signal", signal);
-        Request request = unaryRpc("process.Process/SendSignal", user)
-                .post(RequestBody.create(Json.compact(root).getBytes(StandardCharsets.UTF_8), JSON)).build();
-        try (Response ignored = calls.execute(request, HttpCalls.Safety.IDEMPOTENT)) {
-            // 200 with {}: nothing to read.
-        } catch (CallException e) {
-            throw E2bErrors.envd("signal process " + pid, e);
-        } catch (IOException e) {
-            throw E2bErrors.network("signal process " + pid, e);
-        }
-    }
-
     /**
      * Writes {@code data} to {@code path} in one request, streaming it: a raw body where envd takes one (0.5.7 and
      * later), multipart otherwise. Parent folders are created; the file belongs to {@code user}.

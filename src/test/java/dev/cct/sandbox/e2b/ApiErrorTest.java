@@ -14,7 +14,6 @@ class ApiErrorTest {
     @Test
     void restErrorWithAnIntegerCode() {
         ApiError error = parse(404, "{\"code\":404,\"message\":\"sandbox ivy3k2 not found\",\"error_code\":\"x\"}");
-        assertThat(error.isConnectError()).isFalse();
         assertThat(error.bodyCode()).isEqualTo(404);
         assertThat(error.status()).isEqualTo(404);
         assertThat(error.notFound()).isTrue();
@@ -36,7 +35,6 @@ class ApiErrorTest {
     @Test
     void connectErrorWithAStringCode() {
         ApiError error = parse(404, "{\"code\":\"not_found\",\"message\":\"process with pid 412 not found\"}");
-        assertThat(error.isConnectError()).isTrue();
         assertThat(error.connectCode()).isEqualTo("not_found");
         assertThat(error.notFound()).isTrue();
         assertThat(error.describe()).isEqualTo("not_found: process with pid 412 not found");

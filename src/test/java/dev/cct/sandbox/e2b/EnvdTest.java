@@ -450,21 +450,6 @@ class EnvdTest {
         }
     }
 
-    @Test
-    void sendSignalIsAUnaryJsonCall() throws Exception {
-        server.thenJson(200, "{}").thenJson(404, "{\"code\":\"not_found\",\"message\":\"process with pid 7 not found\"}");
-        envd("0.6.13").sendSignal(412, "SIGNAL_SIGKILL", Envd.USER);
-        assertThatThrownBy(() -> envd("0.6.13").sendSignal(7, "SIGNAL_SIGTERM", Envd.USER))
-                .isInstanceOf(SandboxException.class).hasMessageContaining("not_found");
-        LocalServer.Seen seen = server.requests().get(0);
-        assertThat(seen.path()).isEqualTo("/process.Process/SendSignal");
-        assertThat(seen.header("Content-Type")).startsWith("application/json");
-        assertThat(seen.bodyText()).isEqualTo("{\"process\":{\"pid\":412},\"signal\":\"SIGNAL_SIGKILL\"}");
-        assertThat(seen.header("Connect-Protocol-Version")).isEqualTo("1");
-        assertThat(seen.headers().containsKey("Keepalive-Ping-Interval")).isFalse();
-        assertEnvdHeaders(seen, "Basic dXNlcjo=");
-    }
-
     // --- files -----------------------------------------------------------------------------------------------------
 
     @Test
@@ -584,10 +569,9 @@ class EnvdTest {
     void aBaseUrlWithAPathKeepsIt() throws Exception {
         server.thenJson(200, "{}").then(LocalServer.reply(200, "application/octet-stream", new byte[] {7}));
         Envd envd = envd(server.url().resolve("/sandbox/"), "0.6.13");
-        envd.sendSignal(1, "SIGNAL_SIGTERM", Envd.USER);
+        assertThat(envd.alive()).isTrue();
         assertThat(readAll(envd.openFile("/f", Envd.USER))).containsExactly(7);
-        assertThat(server.requests()).extracting(LocalServer.Seen::path)
-                .containsExactly("/sandbox/process.Process/SendSignal", "/sandbox/files");
+        assertThat(server.requests()).extracting(LocalServer.Seen::path).containsExactly("/sandbox/health", "/sandbox/files");
     }
 
     @Test

@@ -1,10 +1,9 @@
 package dev.cct.run;
 
 import dev.cct.core.Progress;
+import dev.cct.sandbox.CapturedOutput;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +41,10 @@ final class ClaudeInstall {
         }
         String version = ClaudeCode.VERSION;
         progress.start("Installing Claude Code " + version + " (the sandbox lacks it)");
-        Captured install = run(sandbox, List.of("sh", "-c", INSTALL_SCRIPT, "install", version), INSTALL_TIMEOUT);
+        CapturedOutput.Result install = run(sandbox, List.of("sh", "-c", INSTALL_SCRIPT, "install", version), INSTALL_TIMEOUT);
         if (install.code() != 0) {
             throw new SandboxException("cannot install Claude Code " + version + " in the sandbox (exit " + install.code()
-                    + "): " + lastLine(install.stderr()) + "; " + ADVICE);
+                    + "): " + install.lastErrorLine() + "; " + ADVICE);
         }
         if (!onPath(sandbox)) {
             throw new SandboxException("Claude Code was installed but the sandbox's shell does not find it on PATH; " + ADVICE);
@@ -54,41 +53,17 @@ final class ClaudeInstall {
     }
 
     private static boolean onPath(Sandbox sandbox) throws SandboxException, InterruptedException {
-        Captured check = run(sandbox, List.of("sh", "-c", CHECK_SCRIPT), CHECK_TIMEOUT);
+        CapturedOutput.Result check = run(sandbox, List.of("sh", "-c", CHECK_SCRIPT), CHECK_TIMEOUT);
         if (check.code() != 0) {
             throw new SandboxException("cannot look for Claude Code in the sandbox (exit " + check.code() + "): "
-                    + lastLine(check.stderr()));
+                    + check.lastErrorLine());
         }
         return !check.stdout().isBlank();
     }
 
-    private static Captured run(Sandbox sandbox, List<String> command, Duration timeout)
+    private static CapturedOutput.Result run(Sandbox sandbox, List<String> command, Duration timeout)
             throws SandboxException, InterruptedException {
-        Collector collector = new Collector();
-        int code = sandbox.exec(new Sandbox.ExecSpec(command, Map.of(), sandbox.home(), timeout), collector);
-        return new Captured(code, collector.out.toString(StandardCharsets.UTF_8), collector.err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static String lastLine(String text) {
-        List<String> lines = text.strip().lines().toList();
-        return lines.isEmpty() ? "no error output" : lines.get(lines.size() - 1);
-    }
-
-    private record Captured(int code, String stdout, String stderr) {
-    }
-
-    private static final class Collector implements Sandbox.OutputListener {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-        @Override
-        public void stdout(byte[] data, int offset, int length) {
-            out.write(data, offset, length);
-        }
-
-        @Override
-        public void stderr(byte[] data, int offset, int length) {
-            err.write(data, offset, length);
-        }
+        CapturedOutput collector = new CapturedOutput();
+        return collector.result(sandbox.exec(new Sandbox.ExecSpec(command, Map.of(), sandbox.home(), timeout), collector));
     }
 }

@@ -1,6 +1,7 @@
 package dev.cct.run;
 
 import dev.cct.core.Format;
+import dev.cct.sandbox.CapturedOutput;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.stream.LineSplitter;
@@ -104,15 +105,7 @@ final class ClaudeSession {
 
     private static void stop(Sandbox sandbox) throws InterruptedException {
         try {
-            sandbox.exec(ClaudeCommand.stop(), new Sandbox.OutputListener() {
-                @Override
-                public void stdout(byte[] data, int offset, int length) {
-                }
-
-                @Override
-                public void stderr(byte[] data, int offset, int length) {
-                }
-            });
+            sandbox.exec(ClaudeCommand.stop(), CapturedOutput.DISCARD);
         } catch (SandboxException e) {
             // The sandbox will be destroyed anyway; what matters is bringing back what exists.
         }

@@ -1,11 +1,10 @@
 package dev.cct.sandbox.e2b;
 
 import dev.cct.core.Progress;
+import dev.cct.sandbox.CapturedOutput;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +56,7 @@ final class E2bSandbox implements Sandbox {
      * processes start.
      */
     void probe() throws SandboxException, InterruptedException {
-        Captured probe = direct("printf '%s\\n' \"$HOME\"");
+        CapturedOutput.Result probe = direct("printf '%s\\n' \"$HOME\"");
         String[] lines = probe.stdout().split("\n", -1);
         if (probe.code() != 0 || lines.length < 1 || !lines[0].startsWith("/")) {
             throw new SandboxException("the sandbox's shell does not work (exit " + probe.code() + "): " + probe.stderr().strip());
@@ -70,11 +69,11 @@ final class E2bSandbox implements Sandbox {
         String archive = stateFile("upload-" + sequence.incrementAndGet() + ".tar");
         try {
             envd.writeFile(archive, tar, Envd.USER);
-            Captured unpack = capture(List.of("sh", "-c", "mkdir -p \"$1\" && tar -xf \"$2\" -C \"$1\" && rm -f \"$2\"",
+            CapturedOutput.Result unpack = capture(List.of("sh", "-c", "mkdir -p \"$1\" && tar -xf \"$2\" -C \"$1\" && rm -f \"$2\"",
                     "unpack", destination, archive), SHORT_COMMAND);
             if (unpack.code() != 0) {
                 throw new SandboxException("unpacking the upload in the sandbox failed (exit " + unpack.code() + "): "
-                        + lastLine(unpack.stderr()));
+                        + unpack.lastErrorLine());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -89,14 +88,14 @@ final class E2bSandbox implements Sandbox {
                 "d=$1; f=$2; shift 2; cd \"$d\" || exit 66; exec tar -cf \"$f\" \"$@\" .", "pack", directory, archive));
         excludeNames.forEach(name -> command.add("--exclude=" + name));
         try {
-            Captured pack = capture(command, SHORT_COMMAND);
+            CapturedOutput.Result pack = capture(command, SHORT_COMMAND);
             if (pack.code() == 66) {
                 throw new SandboxException("nothing to download: " + directory + " does not exist in the sandbox");
             }
             // GNU tar exits 1 when a file changed while it was read: the archive is still complete and usable.
             if (pack.code() != 0 && pack.code() != 1) {
                 throw new SandboxException("packing the results in the sandbox failed (exit " + pack.code() + "): "
-                        + lastLine(pack.stderr()));
+                        + pack.lastErrorLine());
             }
             InputStream in = envd.openFile(archive, Envd.USER);
             if (in == null) {
@@ -126,17 +125,17 @@ final class E2bSandbox implements Sandbox {
     }
 
     /** A short command of cct's own, recorded like any other, its output collected. */
-    private Captured capture(List<String> command, Duration timeout) throws SandboxException, InterruptedException {
-        Collector collector = new Collector();
+    private CapturedOutput.Result capture(List<String> command, Duration timeout) throws SandboxException, InterruptedException {
+        CapturedOutput collector = new CapturedOutput();
         int code = exec(new ExecSpec(command, Map.of(), home, timeout), collector);
         return collector.result(code);
     }
 
     /** A short script run without a record: for the first command, before the home folder is known. */
-    private Captured direct(String script) throws SandboxException, InterruptedException {
+    private CapturedOutput.Result direct(String script) throws SandboxException, InterruptedException {
         ProcessSpec process = new ProcessSpec("/bin/bash", List.of("-l", "-c", script), Map.of(), null, null, SHORT_COMMAND,
                 Envd.USER);
-        Collector collector = new Collector();
+        CapturedOutput collector = new CapturedOutput();
         ExecFollower.Ending ending = follower.followUnrecorded(process, collector);
         if (ending.kind() != ExecFollower.EndKind.EXITED) {
             throw new SandboxException("the sandbox's first command did not finish (" + ending.detail() + ")");
@@ -171,33 +170,5 @@ final class E2bSandbox implements Sandbox {
     @Override
     public String toString() {
         return "E2bSandbox[" + id + "]";
-    }
-
-    private static String lastLine(String text) {
-        List<String> lines = text.strip().lines().toList();
-        return lines.isEmpty() ? "no error output" : lines.get(lines.size() - 1);
-    }
-
-    record Captured(int code, String stdout, String stderr) {
-    }
-
-    /** Collects both streams of a short command. */
-    private static final class Collector implements OutputListener {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-        @Override
-        public void stdout(byte[] data, int offset, int length) {
-            out.write(data, offset, length);
-        }
-
-        @Override
-        public void stderr(byte[] data, int offset, int length) {
-            err.write(data, offset, length);
-        }
-
-        Captured result(int code) {
-            return new Captured(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
     }
 }

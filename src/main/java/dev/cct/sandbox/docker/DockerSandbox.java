@@ -7,6 +7,8 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
+import dev.cct.core.Progress;
+import dev.cct.sandbox.CloseOnce;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import java.io.ByteArrayOutputStream;
@@ -15,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One container. Commands run through the engine's exec API; files travel as tar archives. */
 final class DockerSandbox implements Sandbox {
@@ -24,14 +25,15 @@ final class DockerSandbox implements Sandbox {
     private final DockerClient docker;
     private final EngineSocket archives;
     private final String id;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CloseOnce closing;
     private String home = "/home/claude";
     private String user;
 
-    DockerSandbox(DockerClient docker, EngineSocket archives, String id) {
+    DockerSandbox(DockerClient docker, EngineSocket archives, String id, Progress progress) {
         this.docker = docker;
         this.archives = archives;
         this.id = id;
+        this.closing = new CloseOnce("the Docker container " + id, progress);
     }
 
     /** Takes the user ("uid:gid") and home an image declares in its labels, instead of asking the container. */
@@ -84,6 +86,7 @@ final class DockerSandbox implements Sandbox {
 
     @Override
     public void upload(InputStream tar, String destination) throws SandboxException {
+        closing.checkOpen();
         if (archives != null) {
             try {
                 archives.uploadArchive(id, destination, tar);
@@ -101,6 +104,7 @@ final class DockerSandbox implements Sandbox {
 
     @Override
     public int exec(ExecSpec spec, OutputListener listener) throws SandboxException, InterruptedException {
+        closing.checkOpen();
         List<String> environment = new ArrayList<>();
         spec.environment().forEach((k, v) -> environment.add(k + "=" + v));
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
@@ -126,21 +130,32 @@ final class DockerSandbox implements Sandbox {
                 closeQuietly(callback);
                 throw e;
             }
+            checkNotDestroyed();
             Long code = docker.inspectExecCmd(exec.getId()).exec().getExitCodeLong();
             if (code == null) {
                 throw new SandboxException("the command's exit status is unknown (the container stopped?)");
             }
             return code.intValue();
         } catch (NotFoundException e) {
+            checkNotDestroyed();
             throw new SandboxException("the container is gone", e);
         } catch (RuntimeException e) {
+            checkNotDestroyed();
             // docker-java also reports a broken attach stream as a bare RuntimeException around the I/O error.
             throw new SandboxException("exec in the container failed: " + e.getMessage(), e);
         }
     }
 
+    /** A command cut short by close() ended because the container went, whatever its stream or status says. */
+    private void checkNotDestroyed() throws SandboxException {
+        if (closing.closed()) {
+            throw new SandboxException("the Docker container " + id + " was destroyed while the command ran");
+        }
+    }
+
     @Override
     public InputStream download(String directory, List<String> excludeNames) throws SandboxException {
+        closing.checkOpen();
         // "dir/." makes the engine name entries relative to dir ("./a/b") instead of "dir/a/b".
         String path = directory.endsWith("/") ? directory + "." : directory + "/.";
         if (archives != null) {
@@ -162,18 +177,16 @@ final class DockerSandbox implements Sandbox {
         }
     }
 
+    /** Removes the container, and with it everything running in it; see {@link Sandbox#close()}. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        closing.close(() -> {
             try {
                 docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
             } catch (NotFoundException e) {
                 // Already gone.
-            } catch (RuntimeException e) {
-                closed.set(false);
-                throw e;
             }
-        }
+        });
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

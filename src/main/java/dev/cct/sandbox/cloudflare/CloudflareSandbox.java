@@ -77,8 +77,8 @@ final class CloudflareSandbox implements Sandbox {
             request.put("cwd", spec.workingDirectory());
         }
         if (spec.timeout() != null) {
-            long millis = Math.max(0, spec.timeout().toMillis()) + tuning.deadlineGrace().toMillis();
-            request.put("timeoutMs", Math.min(millis, MAX_TIMEOUT_MS));
+            // The Worker kills the command at timeoutMs and ends it with exit 124; 0 would be refused.
+            request.put("timeoutMs", Math.min(Math.max(1, spec.timeout().toMillis()), MAX_TIMEOUT_MS));
         }
         ExecFollower follower = new ExecFollower(new Connection(request), tuning.idleTimeout(), tuning.reattach(), listener,
                 api.worker());

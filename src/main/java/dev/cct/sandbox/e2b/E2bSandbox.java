@@ -21,8 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class E2bSandbox implements Sandbox {
     /** Where cct keeps its own files in the sandbox, outside the workspace so they never come back as results. */
     static final String STATE = ".cct";
-    /** envd kills a process at its Connect deadline; the orchestrator stops Claude itself first, this is the backstop. */
-    static final Duration LIFETIME_GRACE = Duration.ofSeconds(30);
     private static final Duration SHORT_COMMAND = Duration.ofMinutes(2);
 
     private final E2bApi api;
@@ -118,9 +116,9 @@ final class E2bSandbox implements Sandbox {
         ExecRecord record = new ExecRecord(stateFile("exec"), "exec-" + sequence.incrementAndGet());
         List<String> args = new ArrayList<>(List.of("-l"));
         args.addAll(record.bashArgs(spec.command()));
-        Duration limit = spec.timeout() == null ? null : spec.timeout().plus(LIFETIME_GRACE);
+        // envd kills the process at its Connect deadline: that is the command's timeout.
         ProcessSpec process = new ProcessSpec("/bin/bash", args, spec.environment(), spec.workingDirectory(), record.name(),
-                limit, Envd.USER);
+                spec.timeout(), Envd.USER);
         return follower.followRecorded(process, record, listener);
     }
 

@@ -21,13 +21,20 @@ final class ClaudeCommand {
             + "i=0; while kill -0 \"$p\" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL \"$p\" 2>/dev/null; exit 0";
     /** How long the stop command, and then Claude's own ending, may take. */
     static final Duration AFTER_STOP = Duration.ofSeconds(10);
+    /**
+     * Beyond the run's deadline, when the sandbox kills Claude itself (the exec's timeout). At the deadline the run
+     * stops Claude gently and waits for its end, so that what it wrote still comes back; the sandbox's kill is the
+     * backstop for a stop that did not work or a cct that died, so it must come after both waits.
+     */
+    static final Duration BACKSTOP = AFTER_STOP.multipliedBy(2).plusSeconds(10);
 
     private ClaudeCommand() {
     }
 
     /**
      * What runs Claude: its flags as separate arguments after the script, the user's variables and the keys in the
-     * environment only.
+     * environment only. {@code timeout} is what is left of the run; the sandbox's own kill comes {@link #BACKSTOP}
+     * later.
      */
     static Sandbox.ExecSpec start(RunRequest request, Sandbox sandbox, String workspace, Duration timeout) {
         List<String> command = new ArrayList<>(List.of("sh", "-c", CLAUDE_SCRIPT, "claude"));
@@ -43,7 +50,7 @@ final class ClaudeCommand {
             // Claude refuses to skip permissions as root unless told it is sandboxed.
             env.put("IS_SANDBOX", "1");
         }
-        return new Sandbox.ExecSpec(command, env, workspace, timeout);
+        return new Sandbox.ExecSpec(command, env, workspace, timeout.plus(BACKSTOP));
     }
 
     static boolean runsAsRoot(Sandbox sandbox) {

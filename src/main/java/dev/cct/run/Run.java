@@ -177,12 +177,8 @@ final class Run implements Pipeline {
 
     /** Step 8. */
     private static void destroy(Sandbox sandbox, Ui ui) {
-        try {
-            CleanupRegistry.get().destroy(sandbox);
-            ui.debug("sandbox " + sandbox.id() + " destroyed");
-        } catch (RuntimeException e) {
-            ui.warn("could not destroy sandbox " + sandbox.id() + ": " + e.getMessage() + " (run 'cct sandboxes clean')");
-        }
+        CleanupRegistry.get().destroy(sandbox);
+        ui.debug("sandbox " + sandbox.id() + " destroyed");
     }
 
     private static void checkNotInterrupted() throws InterruptedException {

@@ -1,7 +1,6 @@
 package dev.cct.run;
 
 import dev.cct.core.ExitCode;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -70,9 +69,8 @@ final class Signals {
             if (thread != null) {
                 thread.interrupt();
             }
-            List<String> failures = registry.destroyAll();
-            say.accept(failures.isEmpty() ? "cct: sandbox destroyed; files were not brought back"
-                    : "cct: could not destroy " + String.join(", ", failures) + " (run 'cct sandboxes clean')");
+            registry.destroyAll();
+            say.accept("cct: sandbox destroyed; files were not brought back");
             Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
         }
     }

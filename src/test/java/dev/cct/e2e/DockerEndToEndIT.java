@@ -3,6 +3,7 @@ package dev.cct.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cct.core.Format;
+import dev.cct.testing.DockerEngineCheck;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -46,7 +46,7 @@ public final class CloudflareProvider implements SandboxProvider {
         progress.start("Starting Cloudflare sandbox");
         WorkerApi.Created created = api.create(labels.asMap());
         progress.done("Cloudflare sandbox " + created.id() + " ready");
-        return new CloudflareSandbox(api, created, tuning);
+        return new CloudflareSandbox(api, created, tuning, progress);
     }
 
     @Override

@@ -2,13 +2,14 @@ package dev.cct.sandbox.cloudflare;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cct.core.Json;
+import dev.cct.core.Progress;
+import dev.cct.sandbox.CloseOnce;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One Cloudflare container behind cct's Worker. Files travel as one tar each way; commands stream their output as
@@ -23,15 +24,16 @@ final class CloudflareSandbox implements Sandbox {
     private final String home;
     private final String user;
     private final StreamTuning tuning;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CloseOnce closing;
     private final Set<EventStream> openStreams = ConcurrentHashMap.newKeySet();
 
-    CloudflareSandbox(WorkerApi api, WorkerApi.Created created, StreamTuning tuning) {
+    CloudflareSandbox(WorkerApi api, WorkerApi.Created created, StreamTuning tuning, Progress progress) {
         this.api = api;
         this.id = created.id();
         this.home = created.home();
         this.user = created.user();
         this.tuning = tuning;
+        this.closing = new CloseOnce("the Cloudflare sandbox " + id, progress);
     }
 
     @Override
@@ -55,7 +57,7 @@ final class CloudflareSandbox implements Sandbox {
 
     @Override
     public void upload(InputStream tar, String destination) throws SandboxException {
-        checkOpen();
+        closing.checkOpen();
         try {
             api.upload(id, destination, tar);
         } catch (InterruptedException e) {
@@ -66,7 +68,7 @@ final class CloudflareSandbox implements Sandbox {
 
     @Override
     public int exec(ExecSpec spec, OutputListener listener) throws SandboxException, InterruptedException {
-        checkOpen();
+        closing.checkOpen();
         ObjectNode request = Json.mapper().createObjectNode();
         spec.command().forEach(request.putArray("argv")::add);
         ObjectNode env = request.putObject("env");
@@ -75,8 +77,8 @@ final class CloudflareSandbox implements Sandbox {
             request.put("cwd", spec.workingDirectory());
         }
         if (spec.timeout() != null) {
-            long millis = Math.max(0, spec.timeout().toMillis()) + tuning.deadlineGrace().toMillis();
-            request.put("timeoutMs", Math.min(millis, MAX_TIMEOUT_MS));
+            // The Worker kills the command at timeoutMs and ends it with exit 124; 0 would be refused.
+            request.put("timeoutMs", Math.min(Math.max(1, spec.timeout().toMillis()), MAX_TIMEOUT_MS));
         }
         ExecFollower follower = new ExecFollower(new Connection(request), tuning.idleTimeout(), tuning.reattach(), listener,
                 api.worker());
@@ -85,7 +87,7 @@ final class CloudflareSandbox implements Sandbox {
 
     @Override
     public InputStream download(String directory, List<String> excludeNames) throws SandboxException {
-        checkOpen();
+        closing.checkOpen();
         try {
             return api.download(id, directory, excludeNames);
         } catch (InterruptedException e) {
@@ -95,33 +97,15 @@ final class CloudflareSandbox implements Sandbox {
     }
 
     /**
-     * Destroys the container: idempotent, callable from any thread (the shutdown hook included), never throws. A
-     * command still streaming is cut loose first, so its thread ends instead of re-attaching to nothing.
+     * Destroys the container; see {@link Sandbox#close()}. A command still streaming is cut loose first, so its
+     * thread ends instead of re-attaching to nothing.
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        openStreams.forEach(EventStream::close);
-        boolean interrupted = Thread.interrupted(); // the destroy must happen even on an interrupted thread
-        try {
+        closing.close(() -> {
+            openStreams.forEach(EventStream::close);
             api.delete(id);
-        } catch (SandboxException | InterruptedException | RuntimeException e) {
-            // Nothing to throw to: say it once where the user sees it, with the way out.
-            System.err.println("cct: could not destroy Cloudflare sandbox " + id + ": " + e.getMessage()
-                    + " (run 'cct sandboxes clean')");
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void checkOpen() throws SandboxException {
-        if (closed.get()) {
-            throw new SandboxException("the Cloudflare sandbox " + id + " was already destroyed");
-        }
+        });
     }
 
     @Override
@@ -154,13 +138,13 @@ final class CloudflareSandbox implements Sandbox {
 
         @Override
         public boolean destroyed() {
-            return closed.get();
+            return closing.closed();
         }
 
         private EventStream track(EventStream stream) {
             openStreams.add(stream);
             stream.onClose(() -> openStreams.remove(stream));
-            if (closed.get()) {
+            if (closing.closed()) {
                 stream.close();
             }
             return stream;

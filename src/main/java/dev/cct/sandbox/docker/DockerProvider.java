@@ -90,7 +90,7 @@ public final class DockerProvider implements SandboxProvider {
                     .withHostConfig(host)
                     .exec();
             // From here on the container exists: hand it back even if starting fails, so it is cleaned up.
-            DockerSandbox sandbox = new DockerSandbox(client, archives, created.getId());
+            DockerSandbox sandbox = new DockerSandbox(client, archives, created.getId(), progress);
             try {
                 client.startContainerCmd(created.getId()).exec();
                 if (!sandbox.useDeclaredUser(imageLabels)) {

@@ -7,31 +7,52 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
+import dev.cct.core.Progress;
+import dev.cct.sandbox.CloseOnce;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
-/** One container. Commands run through the engine's exec API; files travel as tar archives. */
+/**
+ * One container. Commands run through the engine's exec API; files travel as tar archives. The engine has no
+ * timeout for an exec, so a command's timeout is kept here: at the deadline a second exec kills every process of
+ * the command, found by a mark in its environment that every process it starts inherits.
+ */
 final class DockerSandbox implements Sandbox {
     static final String USER_LABEL = "dev.cct.user";
     static final String HOME_LABEL = "dev.cct.home";
+    /** The variable that marks the processes of one exec that has a timeout. */
+    static final String EXEC_MARK = "CCT_EXEC_MARK";
+    /**
+     * Kills, as the command's own user, every process whose environment holds the mark {@code $1}; again while it
+     * finds some, so that a process forked between the scan and the kill is found by the next scan. A process just
+     * killed is a zombie with an empty environment, so the loop ends.
+     */
+    static final String KILL_SCRIPT = "i=0; while [ $i -lt 20 ]; do found=; for d in /proc/[0-9]*; do "
+            + "if tr '\\0' '\\n' < \"$d/environ\" 2>/dev/null | grep -qxF \"$1\"; then kill -KILL \"${d#/proc/}\" 2>/dev/null; found=1; fi; "
+            + "done; [ -z \"$found\" ] && exit 0; i=$((i+1)); done; exit 1";
+    /** How long the kill, and then the end of the killed command's output, may take. */
+    private static final Duration AFTER_KILL = Duration.ofSeconds(10);
     private final DockerClient docker;
     private final EngineSocket archives;
     private final String id;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CloseOnce closing;
     private String home = "/home/claude";
     private String user;
 
-    DockerSandbox(DockerClient docker, EngineSocket archives, String id) {
+    DockerSandbox(DockerClient docker, EngineSocket archives, String id, Progress progress) {
         this.docker = docker;
         this.archives = archives;
         this.id = id;
+        this.closing = new CloseOnce("the Docker container " + id, progress);
     }
 
     /** Takes the user ("uid:gid") and home an image declares in its labels, instead of asking the container. */
@@ -84,6 +105,7 @@ final class DockerSandbox implements Sandbox {
 
     @Override
     public void upload(InputStream tar, String destination) throws SandboxException {
+        closing.checkOpen();
         if (archives != null) {
             try {
                 archives.uploadArchive(id, destination, tar);
@@ -101,8 +123,13 @@ final class DockerSandbox implements Sandbox {
 
     @Override
     public int exec(ExecSpec spec, OutputListener listener) throws SandboxException, InterruptedException {
+        closing.checkOpen();
         List<String> environment = new ArrayList<>();
         spec.environment().forEach((k, v) -> environment.add(k + "=" + v));
+        String mark = spec.timeout() == null ? null : EXEC_MARK + "=" + UUID.randomUUID();
+        if (mark != null) {
+            environment.add(mark);
+        }
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
             @Override
             public void onNext(Frame frame) {
@@ -120,11 +147,28 @@ final class DockerSandbox implements Sandbox {
                     .withEnv(environment).withWorkingDir(spec.workingDirectory()).withUser(user)
                     .withAttachStdout(true).withAttachStderr(true).exec();
             docker.execStartCmd(exec.getId()).exec(callback);
+            boolean ended = true;
             try {
-                callback.awaitCompletion();
+                if (mark == null) {
+                    callback.awaitCompletion();
+                } else {
+                    ended = callback.awaitCompletion(Math.max(1, spec.timeout().toMillis()), TimeUnit.MILLISECONDS);
+                }
+                if (!ended) {
+                    kill(mark);
+                    // The stream ends once the killed processes' pipes are closed. One that cleared its environment
+                    // escaped the mark and may hold them open: the command itself is dead, so stop listening anyway.
+                    if (!callback.awaitCompletion(AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS)) {
+                        closeQuietly(callback);
+                    }
+                }
             } catch (InterruptedException e) {
                 closeQuietly(callback);
                 throw e;
+            }
+            checkNotDestroyed();
+            if (!ended) {
+                return TIMED_OUT;
             }
             Long code = docker.inspectExecCmd(exec.getId()).exec().getExitCodeLong();
             if (code == null) {
@@ -132,15 +176,41 @@ final class DockerSandbox implements Sandbox {
             }
             return code.intValue();
         } catch (NotFoundException e) {
+            checkNotDestroyed();
             throw new SandboxException("the container is gone", e);
         } catch (RuntimeException e) {
+            checkNotDestroyed();
             // docker-java also reports a broken attach stream as a bare RuntimeException around the I/O error.
             throw new SandboxException("exec in the container failed: " + e.getMessage(), e);
         }
     }
 
+    /** A command cut short by close() ended because the container went, whatever its stream or status says. */
+    private void checkNotDestroyed() throws SandboxException {
+        if (closing.closed()) {
+            throw new SandboxException("the Docker container " + id + " was destroyed while the command ran");
+        }
+    }
+
+    /** Kills every process that carries {@code mark}, and waits (bounded) for that to be done. */
+    private void kill(String mark) throws InterruptedException {
+        ResultCallback.Adapter<Frame> done = new ResultCallback.Adapter<>();
+        try {
+            ExecCreateCmdResponse killer = docker.execCreateCmd(id).withCmd("sh", "-c", KILL_SCRIPT, "cct-kill", mark)
+                    .withUser(user).withAttachStdout(true).withAttachStderr(true).exec();
+            docker.execStartCmd(killer.getId()).exec(done);
+            if (!done.awaitCompletion(AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS)) {
+                closeQuietly(done);
+            }
+        } catch (RuntimeException e) {
+            // The container is going or gone: its processes go with it.
+            closeQuietly(done);
+        }
+    }
+
     @Override
     public InputStream download(String directory, List<String> excludeNames) throws SandboxException {
+        closing.checkOpen();
         // "dir/." makes the engine name entries relative to dir ("./a/b") instead of "dir/a/b".
         String path = directory.endsWith("/") ? directory + "." : directory + "/.";
         if (archives != null) {
@@ -162,18 +232,16 @@ final class DockerSandbox implements Sandbox {
         }
     }
 
+    /** Removes the container, and with it everything running in it; see {@link Sandbox#close()}. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        closing.close(() -> {
             try {
                 docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
             } catch (NotFoundException e) {
                 // Already gone.
-            } catch (RuntimeException e) {
-                closed.set(false);
-                throw e;
             }
-        }
+        });
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

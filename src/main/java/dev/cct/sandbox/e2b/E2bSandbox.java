@@ -2,6 +2,7 @@ package dev.cct.sandbox.e2b;
 
 import dev.cct.core.Progress;
 import dev.cct.sandbox.CapturedOutput;
+import dev.cct.sandbox.CloseOnce;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import java.io.InputStream;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,8 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class E2bSandbox implements Sandbox {
     /** Where cct keeps its own files in the sandbox, outside the workspace so they never come back as results. */
     static final String STATE = ".cct";
-    /** envd kills a process at its Connect deadline; the orchestrator stops Claude itself first, this is the backstop. */
-    static final Duration LIFETIME_GRACE = Duration.ofSeconds(30);
     private static final Duration SHORT_COMMAND = Duration.ofMinutes(2);
 
     private final E2bApi api;
@@ -29,7 +27,7 @@ final class E2bSandbox implements Sandbox {
     private final String id;
     private final Lifetime lifetime;
     private final ExecFollower follower;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CloseOnce closing;
     private final AtomicInteger sequence = new AtomicInteger();
     private volatile String home = "/home/" + Envd.USER;
 
@@ -39,6 +37,7 @@ final class E2bSandbox implements Sandbox {
         this.id = id;
         this.lifetime = lifetime;
         this.follower = new ExecFollower(api, envd, id, progress);
+        this.closing = new CloseOnce("the E2B sandbox " + id, progress);
     }
 
     @Override
@@ -66,6 +65,7 @@ final class E2bSandbox implements Sandbox {
 
     @Override
     public void upload(InputStream tar, String destination) throws SandboxException {
+        closing.checkOpen();
         String archive = stateFile("upload-" + sequence.incrementAndGet() + ".tar");
         try {
             envd.writeFile(archive, tar, Envd.USER);
@@ -83,6 +83,7 @@ final class E2bSandbox implements Sandbox {
 
     @Override
     public InputStream download(String directory, List<String> excludeNames) throws SandboxException {
+        closing.checkOpen();
         String archive = stateFile("download-" + sequence.incrementAndGet() + ".tar");
         List<String> command = new ArrayList<>(List.of("sh", "-c",
                 "d=$1; f=$2; shift 2; cd \"$d\" || exit 66; exec tar -cf \"$f\" \"$@\" .", "pack", directory, archive));
@@ -110,12 +111,13 @@ final class E2bSandbox implements Sandbox {
 
     @Override
     public int exec(ExecSpec spec, OutputListener listener) throws SandboxException, InterruptedException {
+        closing.checkOpen();
         ExecRecord record = new ExecRecord(stateFile("exec"), "exec-" + sequence.incrementAndGet());
         List<String> args = new ArrayList<>(List.of("-l"));
         args.addAll(record.bashArgs(spec.command()));
-        Duration limit = spec.timeout() == null ? null : spec.timeout().plus(LIFETIME_GRACE);
+        // envd kills the process at its Connect deadline: that is the command's timeout.
         ProcessSpec process = new ProcessSpec("/bin/bash", args, spec.environment(), spec.workingDirectory(), record.name(),
-                limit, Envd.USER);
+                spec.timeout(), Envd.USER);
         return follower.followRecorded(process, record, listener);
     }
 
@@ -143,28 +145,13 @@ final class E2bSandbox implements Sandbox {
         return collector.result(ending.exitCode());
     }
 
+    /** Kills the sandbox through the REST API; see {@link Sandbox#close()}. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        lifetime.stop();
-        // Cleanup often runs right after an interrupt (Ctrl-C); the kill must still go out.
-        boolean interrupted = Thread.interrupted();
-        try {
+        closing.close(() -> {
+            lifetime.stop();
             api.kill(id);
-        } catch (SandboxException e) {
-            closed.set(false);
-            throw new IllegalStateException(e.getMessage(), e);
-        } catch (InterruptedException e) {
-            closed.set(false);
-            interrupted = true;
-            throw new IllegalStateException("interrupted while killing sandbox " + id, e);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        });
     }
 
     @Override

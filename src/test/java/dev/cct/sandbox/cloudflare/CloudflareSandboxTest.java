@@ -42,7 +42,7 @@ class CloudflareSandboxTest {
     private static final String TOKEN = "cf-test-token-0123456789abcdef";
     /** Quick patience so that cuts and silences resolve in about a second. */
     static final StreamTuning QUICK = new StreamTuning(Duration.ofMillis(1500),
-            new RetryPolicy(5, Duration.ofMillis(50), Duration.ofMillis(200)), Duration.ZERO);
+            new RetryPolicy(5, Duration.ofMillis(50), Duration.ofMillis(200)));
     static final RetryPolicy QUICK_CALLS = new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(100));
 
     @TempDir

@@ -1,6 +1,5 @@
-package dev.cct.e2e;
+package dev.cct.testing;
 
-import dev.cct.testing.Needs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,11 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Docker tests skip with a printed reason when no engine answers, and fail instead when CI requires one. */
-final class DockerEngineCheck {
+public final class DockerEngineCheck {
     private DockerEngineCheck() {
     }
 
-    static void requireEngine() {
+    public static void requireEngine() {
         Needs.DOCKER.check(problem());
     }
 
@@ -65,7 +64,7 @@ final class DockerEngineCheck {
     }
 
     /** Containers (running or not) that cct process {@code pid} created and left behind. */
-    static List<String> containersOwnedBy(long pid) throws IOException, InterruptedException {
+    public static List<String> containersOwnedBy(long pid) throws IOException, InterruptedException {
         Process ps = new ProcessBuilder("docker", "ps", "-a", "--filter", "label=dev.cct.session",
                 "--format", "{{.ID}} {{.Label \"dev.cct.owner\"}}").start();
         String output = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -60,17 +60,26 @@ public final class CleanupRegistry {
     /**
      * Destroys and forgets one sandbox; returns once it is gone, even when another thread is destroying it. A failed
      * destroy has been reported by the sandbox itself, through the run's progress.
+     *
+     * @return whether the sandbox is gone
      */
-    public void destroy(Sandbox sandbox) {
+    public boolean destroy(Sandbox sandbox) {
         sandbox.close();
         live.remove(sandbox);
+        return sandbox.destroyed();
     }
 
-    /** Destroys every registered sandbox; a failure of one (reported by it) does not stop the others. */
-    public void destroyAll() {
+    /**
+     * Destroys every registered sandbox; a failure of one (reported by it) does not stop the others.
+     *
+     * @return whether every one is gone
+     */
+    public boolean destroyAll() {
+        boolean all = true;
         for (Sandbox sandbox : List.copyOf(live)) {
-            destroy(sandbox);
+            all &= destroy(sandbox);
         }
+        return all;
     }
 
     public int size() {

@@ -168,17 +168,19 @@ final class Run implements Pipeline {
 
     /** Destroys {@code sandbox} (if any) before saying so; the run's own cleanup then finds nothing left to do. */
     private static int endInterrupted(Sandbox sandbox, Ui ui) {
-        if (sandbox != null) {
-            destroy(sandbox, ui);
-        }
-        ui.info("cct: interrupted; sandbox destroyed");
+        boolean gone = sandbox == null || destroy(sandbox, ui);
+        // A failed destroy has said so itself, with what to do.
+        ui.info(gone ? "cct: interrupted; sandbox destroyed" : "cct: interrupted");
         return ExitCode.INTERRUPTED;
     }
 
-    /** Step 8. */
-    private static void destroy(Sandbox sandbox, Ui ui) {
-        CleanupRegistry.get().destroy(sandbox);
-        ui.debug("sandbox " + sandbox.id() + " destroyed");
+    /** Step 8; a failure is reported by the sandbox, through the run's progress. */
+    private static boolean destroy(Sandbox sandbox, Ui ui) {
+        boolean gone = CleanupRegistry.get().destroy(sandbox);
+        if (gone) {
+            ui.debug("sandbox " + sandbox.id() + " destroyed");
+        }
+        return gone;
     }
 
     private static void checkNotInterrupted() throws InterruptedException {

@@ -69,8 +69,8 @@ final class Signals {
             if (thread != null) {
                 thread.interrupt();
             }
-            registry.destroyAll();
-            say.accept("cct: sandbox destroyed; files were not brought back");
+            boolean gone = registry.destroyAll();
+            say.accept(gone ? "cct: sandbox destroyed; files were not brought back" : "cct: files were not brought back");
             Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
         }
     }

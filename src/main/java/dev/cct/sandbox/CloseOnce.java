@@ -19,6 +19,7 @@ public final class CloseOnce {
     private final Progress progress;
     private volatile boolean closed;
     private boolean ended;
+    private volatile boolean destroyed;
 
     /**
      * @param sandbox  how messages name the sandbox, with its id: "the E2B sandbox i1x2..."
@@ -32,6 +33,11 @@ public final class CloseOnce {
     /** True from the moment {@link #close} begins, so that operations and commands under way give up at once. */
     public boolean closed() {
         return closed;
+    }
+
+    /** True once {@link #close} has destroyed the sandbox; false before, and after a destroy that failed. */
+    public boolean destroyed() {
+        return destroyed;
     }
 
     /** For the start of every operation: a closed sandbox fails at once instead of waiting on a remote that is gone. */
@@ -52,12 +58,14 @@ public final class CloseOnce {
         try {
             try {
                 destroy.run();
+                destroyed = true;
             } catch (InterruptedException first) {
                 // A second Ctrl-C interrupts the run's thread while it destroys; the signal's own cleanup then waits
                 // here for this call, so one more try is what makes "destroyed" true.
                 interrupted = true;
                 Thread.interrupted();
                 destroy.run();
+                destroyed = true;
             }
         } catch (SandboxException | InterruptedException | RuntimeException e) {
             interrupted |= e instanceof InterruptedException;

@@ -91,6 +91,14 @@ public interface Sandbox extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Whether {@link #close()} destroyed the sandbox: false while it is open and after a destroy that failed (which
+     * close() reported), so that cct never says "destroyed" of a sandbox that still stands.
+     */
+    default boolean destroyed() {
+        return true;
+    }
+
     record Owner(int uid, int gid) {
     }
 

@@ -210,6 +210,7 @@ public abstract class SandboxContract {
         Sandbox sandbox = create();
         String id = sandbox.id();
         assertThat(ids(provider)).contains(id);
+        assertThat(sandbox.destroyed()).isFalse();
         CyclicBarrier together = new CyclicBarrier(2);
         Callable<Set<String>> close = () -> {
             together.await();
@@ -222,6 +223,7 @@ public abstract class SandboxContract {
         }
         sandbox.close();
         assertThat(ids(provider)).doesNotContain(id);
+        assertThat(sandbox.destroyed()).isTrue();
         assertThat(progress.notices).isEmpty();
     }
 
@@ -242,6 +244,7 @@ public abstract class SandboxContract {
         sandbox.close();
         assertThat(progress.notices).singleElement().asString()
                 .contains(sandbox.id(), "run 'cct sandboxes clean'").doesNotContain("\n", "\r");
+        assertThat(sandbox.destroyed()).as("a sandbox that still stands is not called destroyed").isFalse();
     }
 
     @Test

@@ -109,6 +109,11 @@ final class CloudflareSandbox implements Sandbox {
     }
 
     @Override
+    public boolean destroyed() {
+        return closing.destroyed();
+    }
+
+    @Override
     public String toString() {
         return "CloudflareSandbox[" + id + " at " + api.worker() + "]";
     }

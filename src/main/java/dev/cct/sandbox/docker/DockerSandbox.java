@@ -234,6 +234,11 @@ final class DockerSandbox implements Sandbox {
 
     /** Removes the container, and with it everything running in it; see {@link Sandbox#close()}. */
     @Override
+    public boolean destroyed() {
+        return closing.destroyed();
+    }
+
+    @Override
     public void close() {
         closing.close(() -> {
             try {

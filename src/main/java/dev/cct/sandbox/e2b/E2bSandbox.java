@@ -147,6 +147,11 @@ final class E2bSandbox implements Sandbox {
 
     /** Kills the sandbox through the REST API; see {@link Sandbox#close()}. */
     @Override
+    public boolean destroyed() {
+        return closing.destroyed();
+    }
+
+    @Override
     public void close() {
         closing.close(() -> {
             lifetime.stop();

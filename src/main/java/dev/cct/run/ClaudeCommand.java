@@ -6,19 +6,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
- * Claude Code's command line in the sandbox, and the command that stops it. Claude writes its pid where the stop
- * command finds it, so cct can end Claude (and what it runs) without a provider-specific kill.
+ * Claude Code's command line in the sandbox, and the command that stops it. Claude's process carries a mark in its
+ * environment, which every process it starts inherits (its tools, MCP servers, what a Bash tool left running), so
+ * the stop command ends all of them, through {@code /proc}, without a provider-specific kill. The mark is set inside
+ * the script rather than in the exec's environment, so the provider's own wrapper around the command never carries
+ * it and still sees the command end.
  */
 final class ClaudeCommand {
+    /** The variable that marks Claude's processes; its value is one run's random mark. */
+    static final String MARK = "CCT_CLAUDE_RUN";
     /** Claude's own command: the prompt comes from a file on stdin, never from this string. */
-    static final String CLAUDE_SCRIPT = "mkdir -p \"$HOME/.cct\" && echo $$ > \"$HOME/.cct/claude.pid\" && "
+    static final String CLAUDE_SCRIPT = "export " + MARK + "=\"$1\"; shift; "
+            + "mkdir -p \"$HOME/.cct\" && echo $$ > \"$HOME/.cct/claude.pid\" && "
             + "exec claude -p --output-format stream-json --verbose --dangerously-skip-permissions \"$@\" "
             + "< \"$HOME/" + WorkspaceArchive.PROMPT + "\"";
-    /** TERM, up to three seconds to end, then KILL. */
-    static final String STOP_SCRIPT = "p=$(cat \"$HOME/.cct/claude.pid\" 2>/dev/null) || exit 0; kill -TERM \"$p\" 2>/dev/null; "
-            + "i=0; while kill -0 \"$p\" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL \"$p\" 2>/dev/null; exit 0";
+    /**
+     * TERM to every marked process, up to three seconds for Claude to end, then KILL to whatever still carries the
+     * mark; again while it finds some, so that a process forked during a scan is found by the next. A process just
+     * killed is a zombie with an empty environment, so the loop ends.
+     */
+    static final String STOP_SCRIPT = "m=" + MARK + "=$1; p=$(cat \"$HOME/.cct/claude.pid\" 2>/dev/null); "
+            + "each() { found=; for d in /proc/[0-9]*; do "
+            + "if tr '\\0' '\\n' < \"$d/environ\" 2>/dev/null | grep -qxF \"$m\"; then kill -\"$1\" \"${d#/proc/}\" 2>/dev/null; found=1; fi; "
+            + "done; [ -n \"$found\" ]; }; "
+            + "each TERM || exit 0; "
+            + "i=0; while [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; "
+            + "i=0; while [ $i -lt 20 ] && each KILL; do i=$((i+1)); done; exit 0";
     /** How long the stop command, and then Claude's own ending, may take. */
     static final Duration AFTER_STOP = Duration.ofSeconds(10);
     /**
@@ -36,8 +52,8 @@ final class ClaudeCommand {
      * environment only. {@code timeout} is what is left of the run; the sandbox's own kill comes {@link #BACKSTOP}
      * later.
      */
-    static Sandbox.ExecSpec start(RunRequest request, Sandbox sandbox, String workspace, Duration timeout) {
-        List<String> command = new ArrayList<>(List.of("sh", "-c", CLAUDE_SCRIPT, "claude"));
+    static Sandbox.ExecSpec start(RunRequest request, Sandbox sandbox, String workspace, Duration timeout, String mark) {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", CLAUDE_SCRIPT, "claude", mark));
         if (request.model() != null) {
             command.addAll(List.of("--model", request.model()));
         }
@@ -57,8 +73,13 @@ final class ClaudeCommand {
         return sandbox.owner() != null && sandbox.owner().uid() == 0;
     }
 
-    /** Ends Claude and what it started. */
-    static Sandbox.ExecSpec stop() {
-        return new Sandbox.ExecSpec(List.of("sh", "-c", STOP_SCRIPT), Map.of(), "/", AFTER_STOP);
+    /** A mark for one Claude run: random, so that a stop never reaches another run's processes. */
+    static String newMark() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** Ends Claude and every process it started. */
+    static Sandbox.ExecSpec stop(String mark) {
+        return new Sandbox.ExecSpec(List.of("sh", "-c", STOP_SCRIPT, "cct-stop", mark), Map.of(), "/", AFTER_STOP);
     }
 }

@@ -37,7 +37,8 @@ final class ClaudeSession {
 
     static Result run(Sandbox sandbox, RunRequest request, String workspace, StreamRenderer renderer, Instant deadline,
                       Ui ui) throws SandboxException, InterruptedException {
-        Sandbox.ExecSpec spec = ClaudeCommand.start(request, sandbox, workspace, Duration.between(Instant.now(), deadline));
+        String mark = ClaudeCommand.newMark();
+        Sandbox.ExecSpec spec = ClaudeCommand.start(request, sandbox, workspace, Duration.between(Instant.now(), deadline), mark);
         if (ClaudeCommand.runsAsRoot(sandbox)) {
             ui.warn("the image runs commands as root; a non-root user is safer");
         }
@@ -87,7 +88,7 @@ final class ClaudeSession {
                 }
                 // cct's own stop kills what Claude was running: that is not a failure to report.
                 renderer.stopping();
-                stop(sandbox);
+                stop(sandbox, mark);
                 try {
                     claude.get(ClaudeCommand.AFTER_STOP.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException | ExecutionException ignored) {
@@ -103,9 +104,9 @@ final class ClaudeSession {
         return new Result(ending, exitCode == null ? -1 : exitCode, renderer.outcome(), renderer.toolCalls(), sandbox.id());
     }
 
-    private static void stop(Sandbox sandbox) throws InterruptedException {
+    private static void stop(Sandbox sandbox, String mark) throws InterruptedException {
         try {
-            sandbox.exec(ClaudeCommand.stop(), CapturedOutput.DISCARD);
+            sandbox.exec(ClaudeCommand.stop(mark), CapturedOutput.DISCARD);
         } catch (SandboxException e) {
             // The sandbox will be destroyed anyway; what matters is bringing back what exists.
         }

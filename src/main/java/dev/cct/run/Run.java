@@ -95,6 +95,14 @@ final class Run implements Pipeline {
                 return endInterrupted(sandbox, ui);
             }
             throw CctException.provider("cannot transfer files: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            Signals.yieldToSecondSignal();
+            // A transfer cut from the signal's thread can fail inside the HTTP client with any exception at all
+            // (a stream closed under its reader): after a signal that is the interruption, not a defect.
+            if (Signals.interrupted() && !(e instanceof CctException)) {
+                return endInterrupted(sandbox, ui);
+            }
+            throw e;
         } finally {
             progress.pause();
             if (sandbox != null) {

@@ -40,8 +40,8 @@ public final class Catalog {
     public static Catalog standard(Environment environment) {
         String base = environment.get("CCT_CATALOG_URL") != null ? environment.get("CCT_CATALOG_URL")
                 : RemoteCatalog.DEFAULT_BASE_URL;
-        RemoteCatalog remote = new RemoteCatalog(base, environment.cacheDirectory(), Duration.ofHours(24),
-                Clock.systemUTC());
+        RemoteCatalog remote = new RemoteCatalog(base, environment.get("CCT_CATALOG_CONTENTS_URL"),
+                environment.cacheDirectory(), Duration.ofHours(24), Clock.systemUTC());
         return new Catalog(BundledCatalog.load(), remote, environment);
     }
 
@@ -187,14 +187,29 @@ public final class Catalog {
                 }
             }
         } else if (type == ComponentType.SKILL) {
+            // A skill is its whole folder: one file that cannot be fetched refuses the skill rather than
+            // installing the rest of it as if that were all.
             String folder = type.directory() + "/" + id + "/";
-            for (String path : source.list(folder)) {
-                if (!path.equals(mainPath)) {
-                    support.put(path.substring(folder.length()), source.read(path));
+            try {
+                for (String path : source.list(folder)) {
+                    if (!path.equals(mainPath)) {
+                        byte[] bytes = source.read(path);
+                        if (bytes == null) {
+                            throw incompleteSkill(id, source.describe(path) + " is missing");
+                        }
+                        support.put(path.substring(folder.length()), bytes);
+                    }
                 }
+            } catch (RemoteCatalog.Unreachable e) {
+                throw incompleteSkill(id, e.getMessage());
             }
         }
         return ComponentParser.parse(type, id, source.describe(mainPath), main, ComponentParser.copy(support));
+    }
+
+    private static CctException incompleteSkill(String id, String why) {
+        return CctException.badInput("skill " + id + " cannot be fetched whole: " + why,
+                "try again when the catalog is reachable; nothing was installed");
     }
 
     private Component loadLocal(ComponentType type, String spec) {

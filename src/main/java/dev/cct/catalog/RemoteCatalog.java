@@ -92,20 +92,21 @@ public final class RemoteCatalog implements CatalogSource {
                 Files.deleteIfExists(cached);
                 return null;
             }
-            return fallback(cached, path, "HTTP " + response.statusCode());
+            return fallback(cached, url, path, "HTTP " + response.statusCode());
         } catch (IOException e) {
-            return fallback(cached, path, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return fallback(cached, url, path, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CctException(dev.cct.core.ExitCode.INTERRUPTED, "interrupted while fetching " + path);
         }
     }
 
-    private byte[] fallback(Path cached, String path, String why) {
+    private byte[] fallback(Path cached, String url, String path, String why) {
         if (Files.isRegularFile(cached)) {
             return readQuietly(cached);
         }
-        throw new Unreachable(baseUrl + " cannot be reached (" + why + ") and " + path + " is not cached");
+        String server = url.startsWith(baseUrl + "/") ? baseUrl : URI.create(url).resolve("/").toString();
+        throw new Unreachable(server + " cannot be reached (" + why + ") and " + path + " is not cached");
     }
 
     /** The catalog could not be asked and had no cached copy: the caller decides how to explain it. */

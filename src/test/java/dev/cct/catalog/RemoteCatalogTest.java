@@ -177,4 +177,14 @@ class RemoteCatalogTest {
                 "https://api.github.com/repos/davila7/claude-code-templates/contents/cli-tool/components", "?ref=main");
         assertThat(RemoteCatalog.contentsApi("http://mirror.example/components")).isNull();
     }
+
+    @Test
+    void anUnreachableContentsApiIsNamedNotTheCatalog() {
+        Environment environment = new Environment(Map.of(), dir, new ByteArrayInputStream(new byte[0]));
+        Catalog catalog = new Catalog(BundledCatalog.load(), new RemoteCatalog(base, "http://127.0.0.1:9/api",
+                dir.resolve("cache"), Duration.ofHours(24), Clock.systemUTC()), environment);
+        assertThatThrownBy(() -> catalog.resolve(ComponentType.SKILL, "data/csv-tool"))
+                .hasMessageContaining("cannot be fetched whole: http://127.0.0.1:9/ cannot be reached")
+                .hasMessageNotContaining(base + " cannot be reached");
+    }
 }

@@ -12,10 +12,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -29,20 +32,108 @@ public final class Catalog {
     private final CatalogSource remote;
     private final Environment environment;
     private Map<String, Map<String, String>> aliases;
+    private final String indexUrl;
+    private Listing listing;
 
     public Catalog(BundledCatalog bundled, CatalogSource remote, Environment environment) {
+        this(bundled, remote, null, environment);
+    }
+
+    /** {@code indexUrl}: upstream's components.json to list and search beyond the bundled catalog, or null. */
+    public Catalog(BundledCatalog bundled, CatalogSource remote, String indexUrl, Environment environment) {
         this.bundled = bundled;
         this.remote = remote;
         this.environment = environment;
+        this.indexUrl = indexUrl;
     }
 
     /** The bundled catalog, with CCT_CATALOG_URL (or the public catalog) behind it, cached under the user's cache. */
     public static Catalog standard(Environment environment) {
         String base = environment.get("CCT_CATALOG_URL") != null ? environment.get("CCT_CATALOG_URL")
                 : RemoteCatalog.DEFAULT_BASE_URL;
-        RemoteCatalog remote = new RemoteCatalog(base, environment.cacheDirectory(), Duration.ofHours(24),
-                Clock.systemUTC());
-        return new Catalog(BundledCatalog.load(), remote, environment);
+        RemoteCatalog remote = new RemoteCatalog(base, environment.get("CCT_CATALOG_CONTENTS_URL"),
+                environment.cacheDirectory(), Duration.ofHours(24), Clock.systemUTC());
+        String index = environment.get("CCT_CATALOG_INDEX_URL") != null ? environment.get("CCT_CATALOG_INDEX_URL")
+                : CatalogIndex.derivedUrl(base);
+        return new Catalog(BundledCatalog.load(), remote, index, environment);
+    }
+
+    /**
+     * One listed component: bundled ones are also counted by upstream's downloads when the index names them.
+     *
+     * @param source "bundled" or "upstream"
+     */
+    public record Entry(ComponentType type, String id, String description, long downloads, String source) {
+    }
+
+    /** Every component cct can name, and a one-line note when the upstream index could not be had. */
+    public record Listing(List<Entry> entries, String note) {
+        public List<Entry> of(ComponentType type) {
+            return entries.stream().filter(e -> e.type() == type).toList();
+        }
+    }
+
+    /**
+     * Bundled components plus upstream's index, each id once (the bundled copy wins), ordered by type, then most
+     * downloaded first. The index is cached like remote components: without network or cache the bundled ones
+     * are still listed, with a note saying why the rest are not.
+     */
+    public Listing listing() {
+        if (listing != null) {
+            return listing;
+        }
+        String note = null;
+        CatalogIndex index = null;
+        if (indexUrl != null) {
+            int slash = indexUrl.lastIndexOf('/');
+            RemoteCatalog source = new RemoteCatalog(indexUrl.substring(0, slash), environment.cacheDirectory(),
+                    Duration.ofHours(24), Clock.systemUTC());
+            try {
+                byte[] bytes = source.read(indexUrl.substring(slash + 1));
+                if (bytes == null) {
+                    note = "the upstream index " + indexUrl + " does not exist (HTTP 404); listing bundled components only";
+                } else {
+                    index = CatalogIndex.parse(bytes);
+                }
+            } catch (RemoteCatalog.Unreachable e) {
+                note = "upstream index unavailable: " + e.getMessage() + "; listing bundled components only";
+            } catch (IllegalArgumentException e) {
+                note = "the upstream index " + indexUrl + " is unreadable (" + e.getMessage() + "); listing bundled components only";
+            }
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (ComponentType type : ComponentType.values()) {
+            List<CatalogIndex.Entry> upstream = index == null ? List.of() : index.entries(type);
+            Map<String, Long> downloads = new LinkedHashMap<>();
+            Map<String, List<CatalogIndex.Entry>> byName = new LinkedHashMap<>();
+            for (CatalogIndex.Entry e : upstream) {
+                downloads.merge(e.id(), e.downloads(), Math::max);
+                byName.computeIfAbsent(lastPart(e.id()), k -> new ArrayList<>()).add(e);
+            }
+            List<Entry> ofType = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (Component c : list(type)) {
+                Long count = downloads.get(c.id());
+                List<CatalogIndex.Entry> named = byName.getOrDefault(c.name(), List.of());
+                if (count == null && named.size() == 1) {
+                    // Bundled components sometimes sit in another category than upstream's: a unique name is the
+                    // same component, counted once and listed once.
+                    count = named.get(0).downloads();
+                    seen.add(named.get(0).id());
+                }
+                ofType.add(new Entry(type, c.id(), c.description(), count == null ? 0L : count, "bundled"));
+                seen.add(c.id());
+            }
+            for (CatalogIndex.Entry e : upstream) {
+                if (seen.add(e.id())) {
+                    ofType.add(new Entry(type, e.id(), e.description(), e.downloads(), "upstream"));
+                }
+            }
+            ofType.sort(Comparator.comparingLong(Entry::downloads).reversed().thenComparing(Entry::id));
+            entries.addAll(ofType);
+        }
+        listing = new Listing(List.copyOf(entries), note);
+        return listing;
     }
 
     public BundledCatalog bundled() {
@@ -187,14 +278,29 @@ public final class Catalog {
                 }
             }
         } else if (type == ComponentType.SKILL) {
+            // A skill is its whole folder: one file that cannot be fetched refuses the skill rather than
+            // installing the rest of it as if that were all.
             String folder = type.directory() + "/" + id + "/";
-            for (String path : source.list(folder)) {
-                if (!path.equals(mainPath)) {
-                    support.put(path.substring(folder.length()), source.read(path));
+            try {
+                for (String path : source.list(folder)) {
+                    if (!path.equals(mainPath)) {
+                        byte[] bytes = source.read(path);
+                        if (bytes == null) {
+                            throw incompleteSkill(id, source.describe(path) + " is missing");
+                        }
+                        support.put(path.substring(folder.length()), bytes);
+                    }
                 }
+            } catch (RemoteCatalog.Unreachable e) {
+                throw incompleteSkill(id, e.getMessage());
             }
         }
         return ComponentParser.parse(type, id, source.describe(mainPath), main, ComponentParser.copy(support));
+    }
+
+    private static CctException incompleteSkill(String id, String why) {
+        return CctException.badInput("skill " + id + " cannot be fetched whole: " + why,
+                "try again when the catalog is reachable; nothing was installed");
     }
 
     private Component loadLocal(ComponentType type, String spec) {

@@ -1,6 +1,8 @@
 package dev.cct.catalog;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cct.core.CctException;
+import dev.cct.core.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -29,13 +32,28 @@ public final class RemoteCatalog implements CatalogSource {
     private static final String MISSING = ".missing";
 
     private final String baseUrl;
+    private final String contentsBase;
+    private final String contentsQuery;
     private final Path cacheDirectory;
     private final Duration maxAge;
     private final Clock clock;
     private HttpClient client;
 
     public RemoteCatalog(String baseUrl, Path cacheRoot, Duration maxAge, Clock clock) {
+        this(baseUrl, null, cacheRoot, maxAge, clock);
+    }
+
+    /** {@code contentsUrl}: a GitHub-contents-API-shaped listing of the same folder, or null to derive it. */
+    public RemoteCatalog(String baseUrl, String contentsUrl, Path cacheRoot, Duration maxAge, Clock clock) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        if (contentsUrl != null) {
+            this.contentsBase = contentsUrl.endsWith("/") ? contentsUrl.substring(0, contentsUrl.length() - 1) : contentsUrl;
+            this.contentsQuery = "";
+        } else {
+            String[] derived = contentsApi(this.baseUrl);
+            this.contentsBase = derived == null ? null : derived[0];
+            this.contentsQuery = derived == null ? "" : derived[1];
+        }
         this.cacheDirectory = cacheRoot.resolve("catalog").resolve(shortHash(this.baseUrl));
         this.maxAge = maxAge;
         this.clock = clock;
@@ -47,8 +65,12 @@ public final class RemoteCatalog implements CatalogSource {
 
     @Override
     public byte[] read(String path) {
-        Path cached = cacheDirectory.resolve(path);
-        Path missing = cacheDirectory.resolve(path + MISSING);
+        return fetch(baseUrl + "/" + path, cacheDirectory.resolve(path), path);
+    }
+
+    /** Fetches {@code url} through the cache file {@code cached}; null when the server says 404. */
+    private byte[] fetch(String url, Path cached, String path) {
+        Path missing = cached.resolveSibling(cached.getFileName() + MISSING);
         if (isFresh(cached)) {
             return readQuietly(cached);
         }
@@ -57,7 +79,7 @@ public final class RemoteCatalog implements CatalogSource {
         }
         try {
             HttpResponse<byte[]> response = client().send(
-                    HttpRequest.newBuilder(URI.create(baseUrl + "/" + path)).timeout(Duration.ofSeconds(20))
+                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
                             .header("User-Agent", "cct").GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() == 200) {
@@ -70,20 +92,21 @@ public final class RemoteCatalog implements CatalogSource {
                 Files.deleteIfExists(cached);
                 return null;
             }
-            return fallback(cached, path, "HTTP " + response.statusCode());
+            return fallback(cached, url, path, "HTTP " + response.statusCode());
         } catch (IOException e) {
-            return fallback(cached, path, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return fallback(cached, url, path, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CctException(dev.cct.core.ExitCode.INTERRUPTED, "interrupted while fetching " + path);
         }
     }
 
-    private byte[] fallback(Path cached, String path, String why) {
+    private byte[] fallback(Path cached, String url, String path, String why) {
         if (Files.isRegularFile(cached)) {
             return readQuietly(cached);
         }
-        throw new Unreachable(baseUrl + " cannot be reached (" + why + ") and " + path + " is not cached");
+        String server = url.startsWith(baseUrl + "/") ? baseUrl : URI.create(url).resolve("/").toString();
+        throw new Unreachable(server + " cannot be reached (" + why + ") and " + path + " is not cached");
     }
 
     /** The catalog could not be asked and had no cached copy: the caller decides how to explain it. */
@@ -95,9 +118,69 @@ public final class RemoteCatalog implements CatalogSource {
         }
     }
 
+    /**
+     * Every file under the folder {@code prefix}, found as the npm tool finds a skill's files: through the GitHub
+     * contents API of the repository the raw base URL names (or CCT_CATALOG_CONTENTS_URL), folder by folder. The
+     * listings are cached like files. A folder that cannot be listed throws {@link Unreachable}, never returns a
+     * partial list, so a caller cannot mistake "could not ask" for "has no other files".
+     */
     @Override
     public List<String> list(String prefix) {
-        return List.of();
+        String folder = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        if (contentsBase == null) {
+            throw new Unreachable(baseUrl + " is not a GitHub raw URL, so its folders cannot be listed"
+                    + " (set CCT_CATALOG_CONTENTS_URL to its contents API)");
+        }
+        List<String> paths = new ArrayList<>();
+        listInto(folder, paths, 0);
+        return paths;
+    }
+
+    private void listInto(String folder, List<String> paths, int depth) {
+        if (depth > 8) {
+            throw new Unreachable(describe(folder) + " is nested too deeply to list");
+        }
+        byte[] body = fetch(contentsBase + "/" + folder + contentsQuery,
+                cacheDirectory.resolve(".contents").resolve(folder + ".json"), folder + "/");
+        if (body == null) {
+            throw new Unreachable(contentsBase + "/" + folder + " has no listing (HTTP 404)");
+        }
+        JsonNode listing;
+        try {
+            listing = Json.mapper().readTree(body);
+        } catch (IOException e) {
+            throw new Unreachable(contentsBase + "/" + folder + " answered with something other than a folder listing");
+        }
+        if (listing == null || !listing.isArray()) {
+            throw new Unreachable(contentsBase + "/" + folder + " answered with something other than a folder listing");
+        }
+        for (JsonNode item : listing) {
+            String name = item.path("name").asText("");
+            if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")) {
+                continue;
+            }
+            String type = item.path("type").asText("");
+            if (type.equals("file")) {
+                paths.add(folder + "/" + name);
+            } else if (type.equals("dir")) {
+                listInto(folder + "/" + name, paths, depth + 1);
+            }
+        }
+    }
+
+    /** "https://raw.githubusercontent.com/o/r/branch/some/path" as the contents API base and its ?ref= query. */
+    static String[] contentsApi(String rawBase) {
+        String prefix = "https://raw.githubusercontent.com/";
+        if (!rawBase.startsWith(prefix)) {
+            return null;
+        }
+        String[] parts = rawBase.substring(prefix.length()).split("/", 4);
+        if (parts.length < 3) {
+            return null;
+        }
+        String path = parts.length == 4 ? "/" + parts[3] : "";
+        return new String[] {"https://api.github.com/repos/" + parts[0] + "/" + parts[1] + "/contents" + path,
+                "?ref=" + parts[2]};
     }
 
     @Override

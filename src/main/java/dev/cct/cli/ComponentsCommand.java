@@ -20,8 +20,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cct components list|search|show}: browse the bundled catalog offline. */
-@Command(name = "components", description = "Browse the bundled component catalog.",
+/** {@code cct components list|search|show}: browse the bundled catalog and upstream's index (cached, offline-safe). */
+@Command(name = "components", description = "Browse the component catalog: bundled, and upstream's index.",
         subcommands = {}, synopsisSubcommandLabel = "(list | search | show)")
 public final class ComponentsCommand {
     private final Context context;
@@ -30,20 +30,21 @@ public final class ComponentsCommand {
         this.context = context;
     }
 
-    @Command(name = "list", description = "List components, grouped by type.")
+    @Command(name = "list", description = "List components, grouped by type, most downloaded first.")
     int list(@Mixin DisplayOptions display, @Option(names = "--type", paramLabel = "TYPE", description = "Only this type: agent, command, mcp, setting, hook, skill.") String type,
              @Option(names = "--json", description = "One JSON array instead of a table.") boolean json) {
         Ui ui = context.ui(display);
         List<ComponentType> types = type == null ? Arrays.asList(ComponentType.values()) : List.of(parseType(type));
-        List<Component> components = new ArrayList<>();
+        Catalog.Listing listing = listing(ui);
+        List<Catalog.Entry> entries = new ArrayList<>();
         for (ComponentType t : types) {
-            components.addAll(context.catalog().list(t));
+            entries.addAll(listing.of(t));
         }
-        print(ui, components, json);
+        print(ui, entries, json, true);
         return 0;
     }
 
-    @Command(name = "search", description = "Find components whose name or description has all the WORDS.")
+    @Command(name = "search", description = "Find components whose name or description has all the WORDS, most downloaded first.")
     int search(@Mixin DisplayOptions display, @Parameters(arity = "1..*", paramLabel = "WORDS") List<String> words,
                @Option(names = "--type", paramLabel = "TYPE") String type,
                @Option(names = "--json", description = "One JSON array instead of a table.") boolean json) {
@@ -51,26 +52,38 @@ public final class ComponentsCommand {
         List<String> needles = words.stream().flatMap(w -> Arrays.stream(w.toLowerCase(Locale.ROOT).split("\\s+")))
                 .filter(w -> !w.isBlank()).toList();
         List<ComponentType> types = type == null ? Arrays.asList(ComponentType.values()) : List.of(parseType(type));
-        record Hit(Component component, int score) {
+        record Hit(Catalog.Entry entry, int score) {
         }
         List<Hit> hits = new ArrayList<>();
+        Catalog.Listing listing = listing(ui);
         for (ComponentType t : types) {
-            for (Component c : context.catalog().list(t)) {
-                String id = c.id().toLowerCase(Locale.ROOT);
-                String text = id + " " + c.description().toLowerCase(Locale.ROOT);
+            for (Catalog.Entry e : listing.of(t)) {
+                String id = e.id().toLowerCase(Locale.ROOT);
+                String text = id + " " + e.description().toLowerCase(Locale.ROOT);
                 if (needles.stream().allMatch(text::contains)) {
                     int score = (int) needles.stream().filter(id::contains).count();
-                    hits.add(new Hit(c, score));
+                    hits.add(new Hit(e, score));
                 }
             }
         }
-        hits.sort(Comparator.comparingInt(Hit::score).reversed());
+        // Downloads rank first (what most people use); among equals, a word in the name beats one in the description.
+        hits.sort(Comparator.comparingLong((Hit h) -> h.entry().downloads()).reversed()
+                .thenComparing(Comparator.comparingInt(Hit::score).reversed())
+                .thenComparing(h -> h.entry().id()));
         if (hits.isEmpty() && !json) {
             ui.info("No component matches '" + String.join(" ", words) + "'. Try fewer words, or 'cct components list'.");
             return 0;
         }
-        print(ui, hits.stream().map(Hit::component).toList(), json);
+        print(ui, hits.stream().map(Hit::entry).toList(), json, false);
         return 0;
+    }
+
+    private Catalog.Listing listing(Ui ui) {
+        Catalog.Listing listing = context.catalog().listing();
+        if (listing.note() != null) {
+            ui.warn(listing.note());
+        }
+        return listing;
     }
 
     @Command(name = "show", description = "Show a component: what it is, the files it installs, and its content.")
@@ -139,26 +152,30 @@ public final class ComponentsCommand {
                 "use one of: " + ComponentType.choices()));
     }
 
-    private void print(Ui ui, List<Component> components, boolean json) {
+    private void print(Ui ui, List<Catalog.Entry> entries, boolean json, boolean grouped) {
         if (json) {
             ArrayNode array = Json.mapper().createArrayNode();
-            for (Component c : components) {
+            for (Catalog.Entry e : entries) {
                 ObjectNode node = array.addObject();
-                node.put("type", c.type().label());
-                node.put("name", c.id());
-                node.put("description", c.description());
+                node.put("type", e.type().label());
+                node.put("name", e.id());
+                node.put("description", e.description());
+                node.put("source", e.source());
+                node.put("downloads", e.downloads());
             }
             ui.out().println(Json.compact(array));
             return;
         }
         ComponentType current = null;
-        int width = components.stream().mapToInt(c -> c.id().length()).max().orElse(0);
-        for (Component c : components) {
-            if (c.type() != current) {
-                current = c.type();
+        int width = entries.stream().mapToInt(e -> e.id().length()).max().orElse(0);
+        for (Catalog.Entry e : entries) {
+            if (grouped && e.type() != current) {
+                current = e.type();
                 ui.out().println(ui.bold(current.directory().toUpperCase(Locale.ROOT)));
             }
-            ui.out().println("  " + ui.cyan(pad(c.id(), width)) + "  " + ellipsize(c.description(), 100));
+            String kind = grouped ? "" : pad(e.type().label(), 7) + " ";
+            ui.out().println("  " + kind + ui.cyan(pad(e.id(), width)) + "  " + pad(e.source(), 8) + " "
+                    + String.format(Locale.ROOT, "%7d", e.downloads()) + "  " + ellipsize(e.description(), 100));
         }
         ui.out().flush();
     }

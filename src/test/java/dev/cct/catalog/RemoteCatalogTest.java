@@ -34,6 +34,8 @@ class RemoteCatalogTest {
     private final Map<String, String> files = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private String base;
+    private String contents;
+    private static final String SKILL = "---\nname: csv-tool\ndescription: Cleans CSV files.\n---\nRun scripts/clean.py.\n";
 
     @BeforeEach
     void start() throws Exception {
@@ -51,11 +53,24 @@ class RemoteCatalogTest {
         });
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort() + "/components";
+        contents = "http://127.0.0.1:" + server.getAddress().getPort() + "/api";
+        files.put("/components/skills/data/csv-tool/SKILL.md", SKILL);
+        files.put("/components/skills/data/csv-tool/scripts/clean.py", "print('clean')\n");
+        files.put("/components/skills/data/csv-tool/reference.md", "# Columns\n");
+        files.put("/api/skills/data/csv-tool", "[{\"name\":\"SKILL.md\",\"type\":\"file\"},"
+                + "{\"name\":\"reference.md\",\"type\":\"file\"},{\"name\":\"scripts\",\"type\":\"dir\"}]");
+        files.put("/api/skills/data/csv-tool/scripts", "[{\"name\":\"clean.py\",\"type\":\"file\"}]");
     }
 
     @AfterEach
     void stop() {
         server.stop(0);
+    }
+
+    private Catalog skillCatalog(Clock clock) {
+        Environment environment = new Environment(Map.of(), dir, new ByteArrayInputStream(new byte[0]));
+        return new Catalog(BundledCatalog.load(),
+                new RemoteCatalog(base, contents, dir.resolve("cache"), Duration.ofHours(24), clock), environment);
     }
 
     private Catalog catalog(String url, Clock clock) {
@@ -115,5 +130,61 @@ class RemoteCatalogTest {
         assertThatThrownBy(() -> catalog(base, Clock.systemUTC()).resolve(ComponentType.AGENT, "lang/../../etc"))
                 .hasMessageContaining("unknown agent");
         assertThat(requests.get()).isZero();
+    }
+
+    @Test
+    void aRemoteSkillArrivesWithEveryFileOfItsFolder() {
+        Component skill = skillCatalog(Clock.systemUTC()).resolve(ComponentType.SKILL, "data/csv-tool");
+        assertThat(skill.supportFiles()).containsOnlyKeys("reference.md", "scripts/clean.py");
+        assertThat(new String(skill.supportFiles().get("scripts/clean.py"), StandardCharsets.UTF_8)).isEqualTo("print('clean')\n");
+    }
+
+    @Test
+    void aRemoteSkillWorksOfflineOnceFetched() {
+        skillCatalog(Clock.systemUTC()).resolve(ComponentType.SKILL, "data/csv-tool");
+        server.stop(0);
+        Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(3)), ZoneOffset.UTC);
+        assertThat(skillCatalog(later).resolve(ComponentType.SKILL, "data/csv-tool").supportFiles()).hasSize(2);
+    }
+
+    @Test
+    void aSkillWithAFileThatCannotBeFetchedIsRefusedWhole() {
+        files.remove("/components/skills/data/csv-tool/scripts/clean.py");
+        assertThatThrownBy(() -> skillCatalog(Clock.systemUTC()).resolve(ComponentType.SKILL, "data/csv-tool"))
+                .isInstanceOf(CctException.class)
+                .satisfies(e -> assertThat(((CctException) e).exitCode()).isEqualTo(2))
+                .hasMessageContaining("skill data/csv-tool cannot be fetched whole")
+                .hasMessageContaining("scripts/clean.py")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void aSkillWhoseFolderCannotBeListedIsRefusedNotInstalledAsSkillMdAlone() {
+        files.remove("/api/skills/data/csv-tool/scripts");
+        assertThatThrownBy(() -> skillCatalog(Clock.systemUTC()).resolve(ComponentType.SKILL, "data/csv-tool"))
+                .isInstanceOf(CctException.class)
+                .satisfies(e -> assertThat(((CctException) e).exitCode()).isEqualTo(2))
+                .hasMessageContaining("cannot be fetched whole");
+        // A catalog that is not on GitHub and names no contents API cannot list folders either.
+        assertThatThrownBy(() -> catalog(base, Clock.systemUTC()).resolve(ComponentType.SKILL, "data/csv-tool"))
+                .hasMessageContaining("cannot be fetched whole")
+                .hasMessageContaining("CCT_CATALOG_CONTENTS_URL");
+    }
+
+    @Test
+    void theContentsApiIsDerivedFromTheRawUrl() {
+        assertThat(RemoteCatalog.contentsApi(RemoteCatalog.DEFAULT_BASE_URL)).containsExactly(
+                "https://api.github.com/repos/davila7/claude-code-templates/contents/cli-tool/components", "?ref=main");
+        assertThat(RemoteCatalog.contentsApi("http://mirror.example/components")).isNull();
+    }
+
+    @Test
+    void anUnreachableContentsApiIsNamedNotTheCatalog() {
+        Environment environment = new Environment(Map.of(), dir, new ByteArrayInputStream(new byte[0]));
+        Catalog catalog = new Catalog(BundledCatalog.load(), new RemoteCatalog(base, "http://127.0.0.1:9/api",
+                dir.resolve("cache"), Duration.ofHours(24), Clock.systemUTC()), environment);
+        assertThatThrownBy(() -> catalog.resolve(ComponentType.SKILL, "data/csv-tool"))
+                .hasMessageContaining("cannot be fetched whole: http://127.0.0.1:9/ cannot be reached")
+                .hasMessageNotContaining(base + " cannot be reached");
     }
 }

@@ -1,0 +1,104 @@
+package dev.cct.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cct.core.Json;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The index claude-code-templates publishes of every component it has ({@code docs/components.json}): per type an
+ * array of objects with {@code path} (relative to the type's folder: "category/name.md", or "category/name" for a
+ * skill), {@code description} and {@code downloads}. Only what listing and searching need is kept.
+ */
+public final class CatalogIndex {
+    private static final String COMPONENTS_FOLDER = "/cli-tool/components";
+    private static final String INDEX_FILE = "/docs/components.json";
+
+    /** One indexed component; {@code id} is "category/name" as cct resolves it. */
+    public record Entry(ComponentType type, String id, String description, long downloads) {
+    }
+
+    private final Map<ComponentType, List<Entry>> entries;
+
+    private CatalogIndex(Map<ComponentType, List<Entry>> entries) {
+        this.entries = entries;
+    }
+
+    /**
+     * Where the index of the catalog at {@code catalogBaseUrl} lives: {@code docs/components.json} of the same
+     * repository and branch, when the base URL ends in the repository's {@code cli-tool/components}; else null.
+     */
+    public static String derivedUrl(String catalogBaseUrl) {
+        String base = catalogBaseUrl.endsWith("/") ? catalogBaseUrl.substring(0, catalogBaseUrl.length() - 1) : catalogBaseUrl;
+        return base.endsWith(COMPONENTS_FOLDER)
+                ? base.substring(0, base.length() - COMPONENTS_FOLDER.length()) + INDEX_FILE : null;
+    }
+
+    /** Reads the index; entries that do not name a plain "category/name" are skipped, never guessed at. */
+    public static CatalogIndex parse(byte[] json) {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("not a JSON object of component types");
+        }
+        Map<ComponentType, List<Entry>> entries = new EnumMap<>(ComponentType.class);
+        for (ComponentType type : ComponentType.values()) {
+            List<Entry> list = new ArrayList<>();
+            for (JsonNode item : root.path(type.directory())) {
+                String id = idOf(type, item.path("path").asText(""));
+                if (id != null) {
+                    list.add(new Entry(type, id, firstLine(item.path("description").asText("")),
+                            Math.max(0, item.path("downloads").asLong(0))));
+                }
+            }
+            entries.put(type, List.copyOf(list));
+        }
+        return new CatalogIndex(entries);
+    }
+
+    public List<Entry> entries(ComponentType type) {
+        return entries.getOrDefault(type, List.of());
+    }
+
+    private static String idOf(ComponentType type, String path) {
+        String id = path.endsWith(type.suffix()) ? path.substring(0, path.length() - type.suffix().length()) : path;
+        if (type != ComponentType.SKILL && id.equals(path)) {
+            return null;
+        }
+        String[] parts = id.split("/", -1);
+        if (parts.length != 2) {
+            return null;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..") || !part.matches("[A-Za-z0-9._-]+")) {
+                return null;
+            }
+        }
+        return id;
+    }
+
+    /**
+     * Upstream's descriptions are front matter copied as written: some are quoted, some carry escaped newlines
+     * and whole examples. A listing wants the first line without the quotes.
+     */
+    static String firstLine(String description) {
+        String text = description.replace("\\n", "\n").strip();
+        int newline = text.indexOf('\n');
+        String line = (newline < 0 ? text : text.substring(0, newline)).strip();
+        if (line.length() >= 1 && (line.charAt(0) == '"' || line.charAt(0) == '\'')) {
+            char quote = line.charAt(0);
+            line = line.substring(1);
+            if (line.endsWith(String.valueOf(quote))) {
+                line = line.substring(0, line.length() - 1);
+            }
+        }
+        return line.replace("\\\"", "\"").strip();
+    }
+}

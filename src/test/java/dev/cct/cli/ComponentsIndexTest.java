@@ -1,0 +1,217 @@
+package dev.cct.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.cct.core.Json;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cct components list|search} across the bundled catalog and upstream's index, and remote skills installed
+ * whole, against a local HTTP server laid out like the repository: cli-tool/components, docs/components.json and
+ * a GitHub-contents-API-shaped listing.
+ */
+class ComponentsIndexTest {
+    // The shape of upstream's docs/components.json, trimmed: quoted multi-line descriptions, extra fields, and
+    // types cct does not install.
+    private static final String INDEX = """
+            {"agents":[
+              {"name":"react-pro","path":"web/react-pro.md","category":"web","type":"agent",
+               "description":"\\"Builds React apps.\\\\n\\\\n<example>user: hi</example>\\"","author":"","downloads":300,
+               "security":{"validated":false}},
+              {"name":"security-auditor","path":"security/security-auditor.md","category":"security","type":"agent",
+               "description":"Audits.","downloads":50},
+              {"name":"frontend-developer","path":"web/frontend-developer.md","category":"web","type":"agent",
+               "description":"Frontend.","downloads":900},
+              {"name":"react-tiny","path":"web/react-tiny.md","category":"web","type":"agent",
+               "description":"A small React helper.","downloads":2}],
+             "skills":[{"name":"react-skill","path":"web/react-skill","category":"web","type":"skill",
+               "description":"React skill.","downloads":120,"references":[]}],
+             "templates":[{"name":"angular-app","id":"angular-app","type":"template","downloads":7}],
+             "plugins":[],
+             "componentsMarketplace":{}}
+            """;
+
+    @TempDir
+    Path dir;
+    private HttpServer server;
+    private final Map<String, String> files = new ConcurrentHashMap<>();
+    private final AtomicInteger indexRequests = new AtomicInteger();
+    private String root;
+
+    @BeforeEach
+    void start() throws IOException {
+        files.put("/repo/docs/components.json", INDEX);
+        files.put("/repo/cli-tool/components/skills/web/react-skill/SKILL.md",
+                "---\nname: react-skill\ndescription: React skill.\n---\nUse scripts/lint.sh and data/rules.txt.\n");
+        files.put("/repo/cli-tool/components/skills/web/react-skill/scripts/lint.sh", "#!/bin/sh\necho lint\n");
+        files.put("/repo/cli-tool/components/skills/web/react-skill/data/rules.txt", "no any\n");
+        files.put("/api/skills/web/react-skill", "[{\"name\":\"SKILL.md\",\"type\":\"file\"},"
+                + "{\"name\":\"scripts\",\"type\":\"dir\"},{\"name\":\"data\",\"type\":\"dir\"}]");
+        files.put("/api/skills/web/react-skill/scripts", "[{\"name\":\"lint.sh\",\"type\":\"file\"}]");
+        files.put("/api/skills/web/react-skill/data", "[{\"name\":\"rules.txt\",\"type\":\"file\"}]");
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            if (path.endsWith("/components.json")) {
+                indexRequests.incrementAndGet();
+            }
+            String body = files.get(path);
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length == 0 ? -1 : bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        root = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    /** The index URL derived from the catalog URL, as for the public repository. */
+    private CliRunner cli() {
+        return new CliRunner(dir).env("CCT_CATALOG_URL", root + "/repo/cli-tool/components")
+                .env("CCT_CATALOG_CONTENTS_URL", root + "/api");
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> names = new ArrayList<>();
+        array.forEach(n -> names.add(n.path("name").asText()));
+        return names;
+    }
+
+    private static JsonNode named(JsonNode array, String name) {
+        for (JsonNode n : array) {
+            if (n.path("name").asText().equals(name)) {
+                return n;
+            }
+        }
+        throw new AssertionError(name + " not in " + array);
+    }
+
+    @Test
+    void searchFindsUpstreamComponentsRankedByDownloads() throws Exception {
+        CliRunner.Result search = cli().run("components", "search", "react", "--json");
+        assertThat(search.code()).as(search.err()).isZero();
+        JsonNode hits = Json.mapper().readTree(search.out());
+        assertThat(names(hits)).startsWith("web/react-pro", "web/react-skill", "web/react-tiny")
+                .contains("development-team/react-expert");
+        JsonNode pro = named(hits, "web/react-pro");
+        assertThat(pro.path("type").asText()).isEqualTo("agent");
+        assertThat(pro.path("description").asText()).isEqualTo("Builds React apps.");
+        assertThat(pro.path("source").asText()).isEqualTo("upstream");
+        assertThat(pro.path("downloads").asLong()).isEqualTo(300);
+        assertThat(named(hits, "development-team/react-expert").path("source").asText()).isEqualTo("bundled");
+        assertThat(search.err()).isEmpty();
+
+        CliRunner.Result table = cli().run("components", "search", "react");
+        assertThat(table.out()).containsPattern("web/react-pro +upstream +300 +Builds React apps\\.")
+                .containsPattern("development-team/react-expert +bundled");
+    }
+
+    @Test
+    void listMergesBundledAndIndexCountingBundledOnesByName() throws Exception {
+        JsonNode bundledOnly = Json.mapper().readTree(new CliRunner(dir).run("components", "list", "--type", "agent", "--json").out());
+        CliRunner.Result list = cli().run("components", "list", "--type", "agent", "--json");
+        JsonNode agents = Json.mapper().readTree(list.out());
+        // react-pro and react-tiny are new; security-auditor and frontend-developer are the bundled ones.
+        assertThat(agents.size()).isEqualTo(bundledOnly.size() + 2);
+        JsonNode auditor = named(agents, "security/security-auditor");
+        assertThat(auditor.path("source").asText()).isEqualTo("bundled");
+        assertThat(auditor.path("downloads").asLong()).isEqualTo(50);
+        // Same name in another category: counted for the bundled copy and not listed twice.
+        assertThat(named(agents, "development-team/frontend-developer").path("downloads").asLong()).isEqualTo(900);
+        assertThat(names(agents)).doesNotContain("web/frontend-developer").first().isEqualTo("development-team/frontend-developer");
+    }
+
+    @Test
+    void withoutNetworkOrCacheOnlyTheBundledListWithOneNote() throws Exception {
+        server.stop(0);
+        CliRunner.Result list = cli().run("components", "list", "--json");
+        assertThat(list.code()).isZero();
+        JsonNode all = Json.mapper().readTree(list.out());
+        all.forEach(n -> assertThat(n.path("source").asText()).isEqualTo("bundled"));
+        assertThat(all.size()).isGreaterThanOrEqualTo(40);
+        assertThat(list.err().strip().lines()).hasSize(1);
+        assertThat(list.err()).contains("upstream index unavailable", "listing bundled components only");
+    }
+
+    @Test
+    void indexIsCachedWithTheRemoteCatalogsOfflineRules() throws Exception {
+        assertThat(cli().run("components", "search", "react-pro").out()).contains("web/react-pro");
+        assertThat(indexRequests.get()).isEqualTo(1);
+        // Fresh: used without asking.
+        assertThat(cli().run("components", "search", "react-pro").out()).contains("web/react-pro");
+        assertThat(indexRequests.get()).isEqualTo(1);
+
+        // Stale, network answers: refreshed.
+        age(Duration.ofDays(2));
+        files.put("/repo/docs/components.json", INDEX.replace("react-tiny", "react-mini"));
+        assertThat(cli().run("components", "search", "react-mini").out()).contains("web/react-mini");
+        assertThat(indexRequests.get()).isEqualTo(2);
+
+        // Stale, network silent: used as it is, without a note.
+        age(Duration.ofDays(2));
+        server.stop(0);
+        CliRunner.Result offline = cli().run("components", "search", "react-mini");
+        assertThat(offline.out()).contains("web/react-mini");
+        assertThat(offline.err()).isEmpty();
+    }
+
+    @Test
+    void indexUrlCanBeSetOnItsOwn() throws Exception {
+        files.put("/elsewhere/index.json", INDEX.replace("react-pro", "react-elsewhere"));
+        CliRunner.Result search = new CliRunner(dir).env("CCT_CATALOG_INDEX_URL", root + "/elsewhere/index.json")
+                .run("components", "search", "react", "--json");
+        assertThat(names(Json.mapper().readTree(search.out()))).first().isEqualTo("web/react-elsewhere");
+    }
+
+    @Test
+    void aRemoteSkillInstallsEveryFileOfItsFolder() throws Exception {
+        CliRunner.Result install = cli().env("ANTHROPIC_API_KEY", "sk-ant-test-0000000000").run("--skill", "web/react-skill");
+        assertThat(install.code()).as(install.err()).isZero();
+        Path skill = dir.resolve(".claude/skills/react-skill");
+        assertThat(skill.resolve("SKILL.md")).exists();
+        assertThat(Files.readString(skill.resolve("scripts/lint.sh"))).isEqualTo("#!/bin/sh\necho lint\n");
+        assertThat(Files.readString(skill.resolve("data/rules.txt"))).isEqualTo("no any\n");
+    }
+
+    @Test
+    void aRemoteSkillMissingAFileIsRefusedAndNothingIsWritten() {
+        files.remove("/repo/cli-tool/components/skills/web/react-skill/data/rules.txt");
+        CliRunner.Result install = cli().env("ANTHROPIC_API_KEY", "sk-ant-test-0000000000").run("--skill", "web/react-skill");
+        assertThat(install.code()).isEqualTo(2);
+        assertThat(install.err().strip().lines()).hasSize(1);
+        assertThat(install.err()).contains("skill web/react-skill cannot be fetched whole", "data/rules.txt");
+        assertThat(dir.resolve(".claude")).doesNotExist();
+    }
+
+    private void age(Duration by) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir.resolve("cache"))) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(by)));
+            }
+        }
+    }
+}

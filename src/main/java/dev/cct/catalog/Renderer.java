@@ -55,18 +55,38 @@ public final class Renderer {
                 }
                 case MCP -> {
                     mcp = mcp == null ? Json.mapper().createObjectNode() : mcp;
-                    JsonMerge.mergeMcp(mcp, c.json(), conflictBetween(c, owners, MCP_FILE));
+                    JsonMerge.mergeMcp(mcp, asUpstreamWritesIt(c), conflictBetween(c, owners, MCP_FILE));
                     recordOwners(owners, MCP_FILE, c);
                 }
                 case SETTING, HOOK -> {
                     settings = settings == null ? Json.mapper().createObjectNode() : settings;
-                    JsonMerge.mergeSettings(settings, c.json(), conflictBetween(c, owners, SETTINGS_FILE));
+                    JsonMerge.mergeSettings(settings, asUpstreamWritesIt(c), conflictBetween(c, owners, SETTINGS_FILE));
                     recordOwners(owners, SETTINGS_FILE, c);
                     c.supportFiles().forEach((script, bytes) -> add(files, ".claude/hooks/" + script, bytes, true, c));
                 }
             }
         }
         return new Rendered(files, mcp, settings, components);
+    }
+
+    /**
+     * The document as the npm tool merges it: it deletes each MCP server's "description", and a setting's "files"
+     * (the parser has already taken the top-level "description" of every JSON component). Nothing else is removed:
+     * a hook's "supportingFiles" or "tags" reach settings.json under the npm tool too.
+     */
+    static ObjectNode asUpstreamWritesIt(Component c) {
+        ObjectNode json = c.json().deepCopy();
+        switch (c.type()) {
+            case MCP -> json.path("mcpServers").forEach(server -> {
+                if (server.isObject()) {
+                    ((ObjectNode) server).remove("description");
+                }
+            });
+            case SETTING -> json.remove("files");
+            default -> {
+            }
+        }
+        return json;
     }
 
     /** The same component asked for twice is installed once. */

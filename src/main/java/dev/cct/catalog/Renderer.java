@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Renders components into the file tree Claude Code reads: agents and commands as Markdown files, MCP servers
  * merged into .mcp.json, settings and hooks merged into .claude/settings.json, hook scripts executable in
- * .claude/hooks/ and a statusline's script in .claude/scripts/, skills as folders. Two components that would write the same file differently are refused.
+ * .claude/hooks/ and a statusline's script in .claude/scripts/, skills as folders. Two components that would
+ * write the same file differently are refused.
  */
 public final class Renderer {
     public static final String MCP_FILE = ".mcp.json";
@@ -64,8 +65,8 @@ public final class Renderer {
                     settings = settings == null ? Json.mapper().createObjectNode() : settings;
                     JsonMerge.mergeSettings(settings, asUpstreamWritesIt(c), conflictBetween(c, owners, SETTINGS_FILE));
                     recordOwners(owners, SETTINGS_FILE, c);
-                    // Where the npm tool puts them, always with mode 755: a statusline's script beside the
-                    // settings it is named in, a hook's among the hooks.
+                    // Where the npm tool puts them, always with mode 755: its statusline command runs the script
+                    // from .claude/scripts/, a hook's command from .claude/hooks/.
                     String folder = c.type() == ComponentType.SETTING ? SCRIPTS_DIR : HOOKS_DIR;
                     c.supportFiles().forEach((script, bytes) -> add(files, folder + script, bytes, true, c));
                 }

@@ -277,6 +277,13 @@ public final class Catalog {
                     support.put(script, bytes);
                 }
             }
+        } else if (type == ComponentType.SETTING && id.startsWith("statusline/")) {
+            // The npm tool fetches a statusline's same-named .py (read, never listed: a remote source cannot list).
+            String script = id.substring(id.lastIndexOf('/') + 1) + ".py";
+            byte[] bytes = source.read(type.directory() + "/" + id + ".py");
+            if (bytes != null) {
+                support.put(script, bytes);
+            }
         } else if (type == ComponentType.SKILL) {
             // A skill is its whole folder: one file that cannot be fetched refuses the skill rather than
             // installing the rest of it as if that were all.

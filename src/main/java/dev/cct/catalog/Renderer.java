@@ -12,11 +12,14 @@ import java.util.Map;
 /**
  * Renders components into the file tree Claude Code reads: agents and commands as Markdown files, MCP servers
  * merged into .mcp.json, settings and hooks merged into .claude/settings.json, hook scripts executable in
- * .claude/hooks/, skills as folders. Two components that would write the same file differently are refused.
+ * .claude/hooks/ and a statusline's script in .claude/scripts/, skills as folders. Two components that would
+ * write the same file differently are refused.
  */
 public final class Renderer {
     public static final String MCP_FILE = ".mcp.json";
     public static final String SETTINGS_FILE = ".claude/settings.json";
+    static final String HOOKS_DIR = ".claude/hooks/";
+    static final String SCRIPTS_DIR = ".claude/scripts/";
 
     /** The rendering: plain files, plus the two merged JSON documents (null when no component contributes). */
     public record Rendered(FileTree plainFiles, ObjectNode mcp, ObjectNode settings, List<Component> components) {
@@ -55,18 +58,41 @@ public final class Renderer {
                 }
                 case MCP -> {
                     mcp = mcp == null ? Json.mapper().createObjectNode() : mcp;
-                    JsonMerge.mergeMcp(mcp, c.json(), conflictBetween(c, owners, MCP_FILE));
+                    JsonMerge.mergeMcp(mcp, asUpstreamWritesIt(c), conflictBetween(c, owners, MCP_FILE));
                     recordOwners(owners, MCP_FILE, c);
                 }
                 case SETTING, HOOK -> {
                     settings = settings == null ? Json.mapper().createObjectNode() : settings;
-                    JsonMerge.mergeSettings(settings, c.json(), conflictBetween(c, owners, SETTINGS_FILE));
+                    JsonMerge.mergeSettings(settings, asUpstreamWritesIt(c), conflictBetween(c, owners, SETTINGS_FILE));
                     recordOwners(owners, SETTINGS_FILE, c);
-                    c.supportFiles().forEach((script, bytes) -> add(files, ".claude/hooks/" + script, bytes, true, c));
+                    // Where the npm tool puts them, always with mode 755: its statusline command runs the script
+                    // from .claude/scripts/, a hook's command from .claude/hooks/.
+                    String folder = c.type() == ComponentType.SETTING ? SCRIPTS_DIR : HOOKS_DIR;
+                    c.supportFiles().forEach((script, bytes) -> add(files, folder + script, bytes, true, c));
                 }
             }
         }
         return new Rendered(files, mcp, settings, components);
+    }
+
+    /**
+     * The document as the npm tool merges it: it deletes each MCP server's "description", and a setting's "files"
+     * (the parser has already taken the top-level "description" of every JSON component). Nothing else is removed:
+     * a hook's "supportingFiles" or "tags" reach settings.json under the npm tool too.
+     */
+    static ObjectNode asUpstreamWritesIt(Component c) {
+        ObjectNode json = c.json().deepCopy();
+        switch (c.type()) {
+            case MCP -> json.path("mcpServers").forEach(server -> {
+                if (server.isObject()) {
+                    ((ObjectNode) server).remove("description");
+                }
+            });
+            case SETTING -> json.remove("files");
+            default -> {
+            }
+        }
+        return json;
     }
 
     /** The same component asked for twice is installed once. */

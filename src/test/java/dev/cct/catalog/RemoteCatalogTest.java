@@ -87,6 +87,28 @@ class RemoteCatalogTest {
     }
 
     @Test
+    void aStatuslineArrivesWithItsScriptAsTheNpmToolInstallsIt() {
+        // Shape of upstream settings/statusline/context-monitor.json and the context-monitor.py beside it.
+        files.put("/components/settings/statusline/context-monitor.json", "{\"description\":\"Context monitor\","
+                + "\"statusLine\":{\"type\":\"command\",\"command\":\"python3 .claude/scripts/context-monitor.py\"}}");
+        files.put("/components/settings/statusline/context-monitor.py", "#!/usr/bin/env python3\nprint('ctx')\n");
+        Component setting = catalog(base, Clock.systemUTC()).resolve(ComponentType.SETTING, "statusline/context-monitor");
+        Map<String, FileTree.Entry> tree = Renderer.render(java.util.List.of(setting)).toFileTree().entries();
+        assertThat(tree.keySet()).containsExactlyInAnyOrder(".claude/scripts/context-monitor.py", Renderer.SETTINGS_FILE);
+        FileTree.Entry script = tree.get(".claude/scripts/context-monitor.py");
+        assertThat(new String(script.content(), StandardCharsets.UTF_8)).isEqualTo("#!/usr/bin/env python3\nprint('ctx')\n");
+        assertThat(script.executable()).as("the npm tool chmods it 755").isTrue();
+        assertThat(new String(tree.get(Renderer.SETTINGS_FILE).content(), StandardCharsets.UTF_8)).isEqualTo("""
+                {
+                  "statusLine": {
+                    "type": "command",
+                    "command": "python3 .claude/scripts/context-monitor.py"
+                  }
+                }
+                """);
+    }
+
+    @Test
     void secondRunWorksOfflineFromTheCache() {
         catalog(base, Clock.systemUTC()).resolve(ComponentType.AGENT, "lang/rust-pro");
         server.stop(0);

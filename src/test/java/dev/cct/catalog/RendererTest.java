@@ -68,6 +68,51 @@ class RendererTest {
         assertThat(existing.toString()).isEqualTo(once);
     }
 
+    @Test
+    void mcpServersLoseTheirDescriptionAsTheNpmToolDeletesIt() {
+        // Shape of upstream mcps/devtools/context7.json: the description sits inside the server entry.
+        Component context7 = json(ComponentType.MCP, "devtools/context7", "{\"mcpServers\":{\"context7\":{"
+                + "\"description\":\"Context7 pulls up-to-date docs\",\"command\":\"npx\","
+                + "\"args\":[\"-y\",\"@upstash/context7-mcp@latest\"],"
+                + "\"env\":{\"CONTEXT7_API_KEY\":\"<your-context7-api-key>\"}}}}");
+        Renderer.Rendered rendered = Renderer.render(List.of(context7));
+        assertThat(new String(rendered.toFileTree().get(Renderer.MCP_FILE).content(), StandardCharsets.UTF_8))
+                .isEqualTo(pretty(read("{\"mcpServers\":{\"context7\":{\"command\":\"npx\","
+                        + "\"args\":[\"-y\",\"@upstash/context7-mcp@latest\"],"
+                        + "\"env\":{\"CONTEXT7_API_KEY\":\"<your-context7-api-key>\"}}}}")));
+        assertThat(context7.json().at("/mcpServers/context7/description").asText())
+                .as("the parsed component is left whole; only what is written is stripped")
+                .isEqualTo("Context7 pulls up-to-date docs");
+    }
+
+    @Test
+    void aSettingLosesItsFilesButAHookKeepsWhatTheNpmToolKeeps() {
+        // Shape of a setting carrying inline "files" (upstream deletes "description" and "files" of a setting).
+        Component setting = json(ComponentType.SETTING, "statusline/inline", "{\"description\":\"d\","
+                + "\"statusLine\":{\"type\":\"command\",\"command\":\"bash .claude/s.sh\"},"
+                + "\"files\":{\".claude/s.sh\":{\"content\":\"echo hi\",\"executable\":true}}}");
+        // Shape of upstream hooks/automation/change-logger.json: the npm tool deletes only its "description",
+        // so "supportingFiles" reaches settings.json there too.
+        String hookText = "{\"description\":\"Log every file mutation\",\"supportingFiles\":[{\"source\":"
+                + "\"change-logger.py\",\"destination\":\".claude/hooks/change-logger.py\",\"executable\":true}],"
+                + "\"hooks\":{\"PostToolUse\":[{\"matcher\":\"Edit\",\"hooks\":[{\"type\":\"command\","
+                + "\"command\":\"python3 .claude/hooks/change-logger.py\"}]}]}}";
+        Component hook = ComponentParser.parse(ComponentType.HOOK, "automation/change-logger", "test",
+                hookText.getBytes(StandardCharsets.UTF_8),
+                Map.of("change-logger.py", "#!/usr/bin/env python3\n".getBytes(StandardCharsets.UTF_8)));
+        Renderer.Rendered rendered = Renderer.render(List.of(setting, hook));
+        assertThat(new String(rendered.toFileTree().get(Renderer.SETTINGS_FILE).content(), StandardCharsets.UTF_8))
+                .isEqualTo(pretty(read("{\"statusLine\":{\"type\":\"command\",\"command\":\"bash .claude/s.sh\"},"
+                        + "\"supportingFiles\":[{\"source\":\"change-logger.py\",\"destination\":"
+                        + "\".claude/hooks/change-logger.py\",\"executable\":true}],"
+                        + "\"hooks\":{\"PostToolUse\":[{\"matcher\":\"Edit\",\"hooks\":[{\"type\":\"command\","
+                        + "\"command\":\"python3 .claude/hooks/change-logger.py\"}]}]}}")));
+    }
+
+    private static String pretty(JsonNode node) {
+        return new String(Json.pretty(node), StandardCharsets.UTF_8);
+    }
+
     private static JsonNode read(String text) {
         try {
             return Json.mapper().readTree(text);

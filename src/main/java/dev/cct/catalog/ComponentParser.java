@@ -8,6 +8,7 @@ import dev.cct.core.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -20,8 +21,20 @@ import java.util.regex.Pattern;
 public final class ComponentParser {
     /** How hook commands name their scripts; the script sits beside the hook's JSON in its catalog. */
     static final Pattern HOOK_SCRIPT = Pattern.compile("\\.claude/hooks/([A-Za-z0-9][A-Za-z0-9._-]*)");
-    private static final Set<String> HOOK_EVENTS = Set.of("PreToolUse", "PostToolUse", "Notification",
-            "UserPromptSubmit", "Stop", "SubagentStop", "PreCompact", "SessionStart", "SessionEnd");
+    /** The hook events Claude Code 2.1.331 knows, as its own list of them names them. */
+    static final Set<String> HOOK_EVENTS = Set.of("PreToolUse", "PostToolUse", "PostToolUseFailure",
+            "PostToolBatch", "Notification", "UserPromptSubmit", "UserPromptExpansion", "SessionStart", "SessionEnd",
+            "Stop", "StopFailure", "SubagentStart", "SubagentStop", "PreCompact", "PostCompact", "PreModelSwitch",
+            "PostModelSwitch", "PermissionRequest", "PermissionDenied", "Setup", "TeammateIdle", "TaskCreated",
+            "TaskCompleted", "Elicitation", "ElicitationResult", "ConfigChange", "WorktreeCreate", "WorktreeRemove",
+            "InstructionsLoaded", "CwdChanged", "FileChanged", "DirectoryAdded", "MessageDisplay");
+    /**
+     * The text fields each hook type of Claude Code 2.1.331 runs from; a hook lacking its type's fields does nothing
+     * there, so it is refused here.
+     */
+    private static final Map<String, List<String>> HOOK_TYPE_FIELDS = Map.of("command", List.of("command"),
+            "prompt", List.of("prompt"), "agent", List.of("prompt"), "http", List.of("url"),
+            "mcp_tool", List.of("server", "tool"));
 
     private ComponentParser() {
     }
@@ -179,10 +192,30 @@ public final class ComponentParser {
                     throw malformed(type, id, origin, "each hooks." + event.getKey() + " entry needs a \"hooks\" array");
                 }
                 for (JsonNode hook : inner) {
-                    if (!hook.path("command").isTextual() && !hook.path("prompt").isTextual()) {
-                        throw malformed(type, id, origin, "a hook in " + event.getKey() + " has no \"command\"");
-                    }
+                    checkHook(type, id, origin, event.getKey(), hook);
                 }
+            }
+        }
+    }
+
+    private static void checkHook(ComponentType type, String id, String origin, String event, JsonNode hook) {
+        JsonNode hookType = hook.get("type");
+        if (hookType == null) {
+            // Before hooks had types, one was a command or a prompt by which field it carried.
+            if (!hook.path("command").isTextual() && !hook.path("prompt").isTextual()) {
+                throw malformed(type, id, origin, "a hook in " + event + " has no \"command\"");
+            }
+            return;
+        }
+        List<String> fields = HOOK_TYPE_FIELDS.get(hookType.asText());
+        if (!hookType.isTextual() || fields == null) {
+            throw malformed(type, id, origin, "a hook in " + event + " has unknown type " + hookType
+                    + " (Claude Code knows " + String.join(", ", new java.util.TreeSet<>(HOOK_TYPE_FIELDS.keySet())) + ")");
+        }
+        for (String field : fields) {
+            if (!hook.path(field).isTextual() || hook.path(field).asText().isBlank()) {
+                throw malformed(type, id, origin, "a \"" + hookType.asText() + "\" hook in " + event
+                        + " has no \"" + field + "\"");
             }
         }
     }

@@ -30,9 +30,19 @@ public final class CapturedOutput implements Sandbox.OutputListener {
         err.write(data, offset, length);
     }
 
+    /** Standard output so far. */
+    public synchronized String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Standard error so far. */
+    public synchronized String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
     /** What the command wrote, with its exit code. */
     public synchronized Result result(int code) {
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Result(code, stdout(), stderr());
     }
 
     public record Result(int code, String stdout, String stderr) {

@@ -122,15 +122,15 @@ public abstract class SandboxContract {
     @Test
     void execStreamsStdoutAndStderrApartAndReturnsTheExitCode() throws Exception {
         try (Sandbox sandbox = create()) {
-            Output ok = new Output();
+            CapturedOutput ok = new CapturedOutput();
             assertThat(sandbox.exec(sh(sandbox, "printf 'out 1\\n'; printf 'err 1\\n' >&2; printf 'out 2\\n'"), ok)).isZero();
-            assertThat(ok.out()).isEqualTo("out 1\nout 2\n");
-            assertThat(ok.err()).isEqualTo("err 1\n");
+            assertThat(ok.stdout()).isEqualTo("out 1\nout 2\n");
+            assertThat(ok.stderr()).isEqualTo("err 1\n");
 
-            Output failed = new Output();
+            CapturedOutput failed = new CapturedOutput();
             assertThat(sandbox.exec(sh(sandbox, "printf partial; printf 'went wrong' >&2; exit 3"), failed)).isEqualTo(3);
-            assertThat(failed.out()).isEqualTo("partial");
-            assertThat(failed.err()).isEqualTo("went wrong");
+            assertThat(failed.stdout()).isEqualTo("partial");
+            assertThat(failed.stderr()).isEqualTo("went wrong");
         }
     }
 
@@ -138,14 +138,14 @@ public abstract class SandboxContract {
     @Test
     void outputArrivesAsItComesWhileASecondCommandRuns() throws Exception {
         try (Sandbox sandbox = create()) {
-            Output output = new Output();
+            CapturedOutput output = new CapturedOutput();
             Future<Integer> first = inBackground(() -> sandbox.exec(sh(sandbox,
                     "echo first; while [ ! -e go ]; do sleep 0.1; done; echo second"), output));
-            await().atMost(FEW_SECONDS).until(() -> output.out().equals("first\n"));
+            await().atMost(FEW_SECONDS).until(() -> output.stdout().equals("first\n"));
             assertThat(first).isNotDone();
-            assertThat(sandbox.exec(sh(sandbox, "touch go"), new Output())).isZero();
+            assertThat(sandbox.exec(sh(sandbox, "touch go"), new CapturedOutput())).isZero();
             assertThat(first.get(FEW_SECONDS.toSeconds(), TimeUnit.SECONDS)).isZero();
-            assertThat(output.out()).isEqualTo("first\nsecond\n");
+            assertThat(output.stdout()).isEqualTo("first\nsecond\n");
         }
     }
 
@@ -154,28 +154,28 @@ public abstract class SandboxContract {
         try (Sandbox sandbox = create()) {
             String folder = sandbox.home() + "/some place";
             assertThat(sandbox.exec(new ExecSpec(List.of("mkdir", "-p", folder), Map.of(), sandbox.home(), FEW_SECONDS),
-                    new Output())).isZero();
-            Output output = new Output();
+                    new CapturedOutput())).isZero();
+            CapturedOutput output = new CapturedOutput();
             String tricky = "hi there; $(not expanded) `nor this` * \"quoted\"";
             int code = sandbox.exec(new ExecSpec(List.of("sh", "-c", "pwd; printf '%s|%s' \"$GREETING\" \"$SECOND\""),
                     Map.of("GREETING", tricky, "SECOND", "two"), folder, FEW_SECONDS), output);
-            assertThat(code).as(output.err()).isZero();
-            assertThat(output.out()).isEqualTo(folder + "\n" + tricky + "|two");
+            assertThat(code).as(output.stderr()).isZero();
+            assertThat(output.stdout()).isEqualTo(folder + "\n" + tricky + "|two");
         }
     }
 
     @Test
     void aCommandPastItsTimeoutIsKilledWithWhatItStartedAndExecReturns124() throws Exception {
         try (Sandbox sandbox = create()) {
-            Output output = new Output();
+            CapturedOutput output = new CapturedOutput();
             long started = System.nanoTime();
             int code = sandbox.exec(new ExecSpec(List.of("sh", "-c",
                     "sleep 60 & echo $! > child.pid; echo $$ > shell.pid; echo started; wait; echo after"),
                     Map.of(), sandbox.home(), Duration.ofSeconds(2)), output);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            assertThat(code).as(output.err()).isEqualTo(Sandbox.TIMED_OUT);
+            assertThat(code).as(output.stderr()).isEqualTo(Sandbox.TIMED_OUT);
             assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(1900)).isLessThan(Duration.ofSeconds(2).plus(AFTER_TIMEOUT));
-            assertThat(output.out()).isEqualTo("started\n");
+            assertThat(output.stdout()).isEqualTo("started\n");
             await().atMost(FEW_SECONDS).untilAsserted(() -> assertThat(stillRunning(sandbox, "shell.pid", "child.pid")).isEmpty());
         }
     }
@@ -184,7 +184,7 @@ public abstract class SandboxContract {
     @Test
     void anInterruptEndsTheWaitAndTheCommandGoesOn() throws Exception {
         try (Sandbox sandbox = create()) {
-            Output output = new Output();
+            CapturedOutput output = new CapturedOutput();
             List<Throwable> thrown = new CopyOnWriteArrayList<>();
             Thread follower = new Thread(() -> {
                 try {
@@ -194,13 +194,13 @@ public abstract class SandboxContract {
                 }
             });
             follower.start();
-            await().atMost(FEW_SECONDS).until(() -> output.out().equals("started\n"));
+            await().atMost(FEW_SECONDS).until(() -> output.stdout().equals("started\n"));
             follower.interrupt();
             follower.join(FEW_SECONDS.toMillis());
             assertThat(follower.isAlive()).isFalse();
             assertThat(thrown).singleElement().isInstanceOf(InterruptedException.class);
             assertThat(stillRunning(sandbox, "waiter.pid")).hasSize(1);
-            assertThat(sandbox.exec(sh(sandbox, "touch stop"), new Output())).isZero();
+            assertThat(sandbox.exec(sh(sandbox, "touch stop"), new CapturedOutput())).isZero();
         }
     }
 
@@ -257,7 +257,7 @@ public abstract class SandboxContract {
             writer.addFile("late.txt", "too late\n".getBytes(StandardCharsets.UTF_8), false);
         }
         assertTimeoutPreemptively(FEW_SECONDS, () -> {
-            assertThatThrownBy(() -> sandbox.exec(sh(sandbox, "true"), new Output())).isInstanceOf(SandboxException.class);
+            assertThatThrownBy(() -> sandbox.exec(sh(sandbox, "true"), new CapturedOutput())).isInstanceOf(SandboxException.class);
             assertThatThrownBy(() -> sandbox.upload(new ByteArrayInputStream(tar.toByteArray()), home))
                     .isInstanceOf(SandboxException.class);
             assertThatThrownBy(() -> sandbox.download(home, List.of()).close()).isInstanceOf(SandboxException.class);
@@ -267,10 +267,10 @@ public abstract class SandboxContract {
     @Test
     void aCommandRunningWhenTheSandboxIsClosedEndsWithSandboxException() throws Exception {
         Sandbox sandbox = create();
-        Output output = new Output();
+        CapturedOutput output = new CapturedOutput();
         Future<Integer> running = inBackground(() -> sandbox.exec(new ExecSpec(List.of("sh", "-c", "echo started; sleep 60"),
                 Map.of(), sandbox.home(), null), output));
-        await().atMost(FEW_SECONDS).until(() -> output.out().equals("started\n"));
+        await().atMost(FEW_SECONDS).until(() -> output.stdout().equals("started\n"));
         sandbox.close();
         assertThatThrownBy(() -> running.get(FEW_SECONDS.toSeconds() * 2, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).cause().isInstanceOf(SandboxException.class);
@@ -306,11 +306,11 @@ public abstract class SandboxContract {
                 + "s=$(cut -d' ' -f3 \"/proc/$p/stat\" 2>/dev/null); if [ -n \"$s\" ] && [ \"$s\" != Z ]; then echo \"$f: $p is $s\"; fi; done",
                 "still-running"));
         command.addAll(List.of(pidFiles));
-        Output output = new Output();
+        CapturedOutput output = new CapturedOutput();
         int code = sandbox.exec(new ExecSpec(command, Map.of(), sandbox.home(), FEW_SECONDS), output);
         assertThat(code).isZero();
-        List<String> lines = new ArrayList<>(output.out().lines().toList());
-        output.err().lines().map(line -> "error: " + line).forEach(lines::add);
+        List<String> lines = new ArrayList<>(output.stdout().lines().toList());
+        output.stderr().lines().map(line -> "error: " + line).forEach(lines::add);
         return lines;
     }
 
@@ -340,30 +340,6 @@ public abstract class SandboxContract {
                 }
             }
             return entries;
-        }
-    }
-
-    /** What a command printed, per stream. */
-    private static final class Output implements Sandbox.OutputListener {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-        @Override
-        public synchronized void stdout(byte[] data, int offset, int length) {
-            out.write(data, offset, length);
-        }
-
-        @Override
-        public synchronized void stderr(byte[] data, int offset, int length) {
-            err.write(data, offset, length);
-        }
-
-        synchronized String out() {
-            return out.toString(StandardCharsets.UTF_8);
-        }
-
-        synchronized String err() {
-            return err.toString(StandardCharsets.UTF_8);
         }
     }
 

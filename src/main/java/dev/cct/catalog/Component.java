@@ -2,6 +2,7 @@ package dev.cct.catalog;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,9 +15,15 @@ import java.util.Map;
  * @param description one line saying what it is for
  * @param json        the parsed document of JSON components (description removed), else null
  * @param supportFiles further files: hook scripts by file name, a skill's other files by relative path
+ * @param warnings    what Claude Code would warn about when it loads this component, one line each
  */
 public record Component(ComponentType type, String id, String origin, byte[] content, String description,
-                        ObjectNode json, Map<String, byte[]> supportFiles) {
+                        ObjectNode json, Map<String, byte[]> supportFiles, List<String> warnings) {
+
+    public Component(ComponentType type, String id, String origin, byte[] content, String description, ObjectNode json,
+                     Map<String, byte[]> supportFiles) {
+        this(type, id, origin, content, description, json, supportFiles, List.of());
+    }
 
     /** The name without its category: what the installed file is called. */
     public String name() {

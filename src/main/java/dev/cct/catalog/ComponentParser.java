@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cct.core.CctException;
 import dev.cct.core.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.regex.Pattern;
 public final class ComponentParser {
     /** How hook commands name their scripts; the script sits beside the hook's JSON in its catalog. */
     static final Pattern HOOK_SCRIPT = Pattern.compile("\\.claude/hooks/([A-Za-z0-9][A-Za-z0-9._-]*)");
+    /** The Claude Code whose hook events and types this parser knows; the version cct runs in sandboxes. */
+    static final String CLAUDE_CODE_HOOKS = "2.1.331";
     /** The hook events Claude Code 2.1.331 knows, as its own list of them names them. */
     static final Set<String> HOOK_EVENTS = Set.of("PreToolUse", "PostToolUse", "PostToolUseFailure",
             "PostToolBatch", "Notification", "UserPromptSubmit", "UserPromptExpansion", "SessionStart", "SessionEnd",
@@ -60,7 +63,8 @@ public final class ComponentParser {
     private static Component parseMarkdown(ComponentType type, String id, String origin, byte[] content,
                                            Map<String, byte[]> supportFiles) {
         String text = new String(content, StandardCharsets.UTF_8).replace("\r\n", "\n");
-        Map<String, Object> frontMatter = frontMatter(type, id, origin, text);
+        List<String> warnings = new ArrayList<>();
+        Map<String, Object> frontMatter = frontMatter(type, id, origin, text, warnings);
         String description = stringField(frontMatter, "description");
         if (type != ComponentType.COMMAND) {
             // Claude Code ignores an agent or skill without both; refusing it here beats a silent no-op later.
@@ -69,13 +73,14 @@ public final class ComponentParser {
             }
         }
         if (description == null) {
-            description = firstLine(text);
+            description = firstLine(frontMatter.isEmpty() && text.startsWith("---\n") ? body(text) : text);
         }
-        return new Component(type, id, origin, content, description, null, supportFiles);
+        return new Component(type, id, origin, content, description, null, supportFiles, List.copyOf(warnings));
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> frontMatter(ComponentType type, String id, String origin, String text) {
+    private static Map<String, Object> frontMatter(ComponentType type, String id, String origin, String text,
+                                                   List<String> warnings) {
         if (!text.startsWith("---\n")) {
             if (type == ComponentType.COMMAND) {
                 return Map.of();
@@ -97,8 +102,25 @@ public final class ComponentParser {
             }
             return (Map<String, Object>) parsed;
         } catch (JsonProcessingException e) {
-            throw malformed(type, id, origin, "its front matter is not valid YAML (" + firstLine(e.getOriginalMessage()) + ")");
+            String problem = firstLine(e.getOriginalMessage());
+            if (type != ComponentType.COMMAND) {
+                // Claude Code loads the file with no front matter then, and an agent or skill without its name and
+                // description is one it ignores: refused here rather than installed to do nothing.
+                throw malformed(type, id, origin, "its front matter is not valid YAML (" + problem + ")");
+            }
+            // Claude Code tries once more after a repair, else warns ("Failed to parse YAML frontmatter") and loads
+            // the command without it; the npm tool installs it as written. So does cct, and says so once.
+            warnings.add(type.label() + " " + id + ": its front matter is not valid YAML (" + problem
+                    + "); installed as written, but Claude Code may ignore its front matter (argument hint, allowed tools)");
+            return Map.of();
         }
+    }
+
+    /** The text after the front matter's closing line. */
+    private static String body(String text) {
+        int end = text.indexOf("\n---", 3);
+        int next = end < 0 ? -1 : text.indexOf('\n', end + 4);
+        return next < 0 ? "" : text.substring(next + 1);
     }
 
     private static Component parseJson(ComponentType type, String id, String origin, byte[] content,
@@ -115,13 +137,14 @@ public final class ComponentParser {
         ObjectNode json = ((ObjectNode) node).deepCopy();
         JsonNode descriptionNode = json.remove("description");
         String description = descriptionNode != null && descriptionNode.isTextual() ? descriptionNode.asText() : "";
+        List<String> warnings = new ArrayList<>();
         switch (type) {
             case MCP -> checkMcp(type, id, origin, json);
-            case HOOK -> checkHooks(type, id, origin, json, supportFiles);
-            case SETTING -> checkSettings(type, id, origin, json);
+            case HOOK -> checkHooks(type, id, origin, json, supportFiles, warnings);
+            case SETTING -> checkSettings(type, id, origin, json, warnings);
             default -> throw new IllegalArgumentException(type.name());
         }
-        return new Component(type, id, origin, content, description, json, supportFiles);
+        return new Component(type, id, origin, content, description, json, supportFiles, List.copyOf(warnings));
     }
 
     private static void checkMcp(ComponentType type, String id, String origin, ObjectNode json) {
@@ -138,7 +161,8 @@ public final class ComponentParser {
         }
     }
 
-    private static void checkSettings(ComponentType type, String id, String origin, ObjectNode json) {
+    private static void checkSettings(ComponentType type, String id, String origin, ObjectNode json,
+                                      List<String> warnings) {
         JsonNode permissions = json.get("permissions");
         if (permissions != null) {
             if (!permissions.isObject()) {
@@ -156,17 +180,17 @@ public final class ComponentParser {
             throw malformed(type, id, origin, "\"env\" must be an object of strings");
         }
         if (json.has("hooks")) {
-            checkHookEvents(type, id, origin, json.get("hooks"));
+            checkHookEvents(type, id, origin, json.get("hooks"), warnings);
         }
     }
 
     private static void checkHooks(ComponentType type, String id, String origin, ObjectNode json,
-                                   Map<String, byte[]> supportFiles) {
+                                   Map<String, byte[]> supportFiles, List<String> warnings) {
         JsonNode hooks = json.get("hooks");
         if (hooks == null || !hooks.isObject() || hooks.isEmpty()) {
             throw malformed(type, id, origin, "it needs a non-empty \"hooks\" object keyed by event");
         }
-        checkHookEvents(type, id, origin, hooks);
+        checkHookEvents(type, id, origin, hooks, warnings);
         for (String script : referencedScripts(Json.pretty(json))) {
             if (!supportFiles.containsKey(script)) {
                 throw malformed(type, id, origin, "it runs .claude/hooks/" + script + " but that script is not beside it");
@@ -174,14 +198,17 @@ public final class ComponentParser {
         }
     }
 
-    private static void checkHookEvents(ComponentType type, String id, String origin, JsonNode hooks) {
+    private static void checkHookEvents(ComponentType type, String id, String origin, JsonNode hooks,
+                                        List<String> warnings) {
         if (!hooks.isObject()) {
             throw malformed(type, id, origin, "\"hooks\" must be an object keyed by event");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = hooks.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> event = it.next();
             if (!HOOK_EVENTS.contains(event.getKey())) {
-                throw malformed(type, id, origin, "unknown hook event '" + event.getKey() + "'");
+                // A newer Claude Code may know it; this one ignores it. Installed, as the npm tool would, and said.
+                warnings.add(type.label() + " " + id + ": hook event '" + event.getKey() + "' is not one Claude Code "
+                        + CLAUDE_CODE_HOOKS + " knows; installed anyway, it runs only in a Claude Code that knows it");
             }
             if (!event.getValue().isArray()) {
                 throw malformed(type, id, origin, "hooks." + event.getKey() + " must be an array");

@@ -170,18 +170,18 @@ public final class CctCommand implements Callable<Integer> {
             throw CctException.badInput("--max-turns must be at least 1", "give a positive number");
         }
         if (provider != null) {
-            RunRequest request = sandboxRequest(provider, format, secrets, thePrompt, deadline, variables);
+            RunRequest request = sandboxRequest(ui, provider, format, secrets, thePrompt, deadline, variables);
             if (dryRun) {
                 Plan.print(ui, request);
                 return ExitCode.OK;
             }
             return context.pipeline().run(request, ui);
         }
-        return LocalInstall.run(this, ui, format, thePrompt, components.resolve(context.catalog()), variables);
+        return LocalInstall.run(this, ui, format, thePrompt, components.resolve(context.catalog(), ui), variables);
     }
 
     /** Every check of a sandbox run, before anything exists; the request holds only validated values. */
-    private RunRequest sandboxRequest(ProviderKind provider, OutputFormat format, Secrets secrets, Inputs.Prompt thePrompt,
+    private RunRequest sandboxRequest(Ui ui, ProviderKind provider, OutputFormat format, Secrets secrets, Inputs.Prompt thePrompt,
                                       Duration deadline, Map<String, String> variables) {
         if (thePrompt == null) {
             throw CctException.badInput("--sandbox needs a prompt", "add --prompt TEXT or --prompt-file FILE");
@@ -197,7 +197,7 @@ public final class CctCommand implements Callable<Integer> {
                     "choose a new or empty folder, or add --merge to write the results among what is there");
         }
         List<Path> uploadPaths = Inputs.readablePaths("--upload", uploads, context.environment);
-        Renderer.Rendered rendered = Renderer.render(components.resolve(context.catalog()));
+        Renderer.Rendered rendered = Renderer.render(components.resolve(context.catalog(), ui));
         return new RunRequest(settings, rendered, thePrompt.text(), thePrompt.source(), deadline, outputDirectory, variables,
                 secrets, model, maxTurns, format, uploadPaths, List.copyOf(excludes), includeAll);
     }

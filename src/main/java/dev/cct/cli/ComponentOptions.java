@@ -3,6 +3,7 @@ package dev.cct.cli;
 import dev.cct.catalog.Catalog;
 import dev.cct.catalog.Component;
 import dev.cct.catalog.ComponentType;
+import dev.cct.ui.Ui;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -32,8 +33,11 @@ public final class ComponentOptions {
                 && skills.isEmpty());
     }
 
-    /** Every named component, in flag order; an unknown name is bad input with suggestions. */
-    List<Component> resolve(Catalog catalog) {
+    /**
+     * Every named component, in flag order; an unknown name is bad input with suggestions. What Claude Code would
+     * warn about when loading one is said once, here.
+     */
+    List<Component> resolve(Catalog catalog, Ui ui) {
         List<Component> components = new ArrayList<>();
         resolveAll(catalog, ComponentType.AGENT, agents, components);
         resolveAll(catalog, ComponentType.COMMAND, commands, components);
@@ -41,6 +45,7 @@ public final class ComponentOptions {
         resolveAll(catalog, ComponentType.SETTING, settings, components);
         resolveAll(catalog, ComponentType.HOOK, hooks, components);
         resolveAll(catalog, ComponentType.SKILL, skills, components);
+        components.forEach(component -> component.warnings().forEach(ui::warn));
         return components;
     }
 

@@ -105,7 +105,34 @@ class CatalogTest {
         assertThatThrownBy(() -> catalog().resolve(ComponentType.MCP, "./m.json")).hasMessageContaining("\"command\" or a \"url\"");
         Files.writeString(dir.resolve("s.json"), "{\"permissions\":{\"allow\":\"Bash\"}}");
         assertThatThrownBy(() -> catalog().resolve(ComponentType.SETTING, "./s.json")).hasMessageContaining("array of strings");
-        Files.writeString(dir.resolve("h.json"), "{\"hooks\":{\"OnSave\":[]}}");
-        assertThatThrownBy(() -> catalog().resolve(ComponentType.HOOK, "./h.json")).hasMessageContaining("unknown hook event 'OnSave'");
+    }
+
+    /** An event this Claude Code does not know may be a newer one's: installed, with one warning, not refused. */
+    @Test
+    void anUnknownHookEventIsInstalledWithOneWarning() throws Exception {
+        Files.writeString(dir.resolve("h.json"), "{\"hooks\":{\"OnSave\":[{\"hooks\":[{\"type\":\"command\",\"command\":\"true\"}]}]}}");
+        Component hook = catalog().resolve(ComponentType.HOOK, "./h.json");
+        assertThat(hook.warnings()).singleElement().asString().contains("hook event 'OnSave'", "2.1.331");
+    }
+
+    /**
+     * Upstream commands such as those with {@code argument-hint: [file] | --all} are not valid YAML; the npm tool
+     * installs them as written and Claude Code loads them, so cct does too, saying so once.
+     */
+    @Test
+    void aCommandWhoseFrontMatterIsNotYamlIsInstalledAsWrittenWithOneWarning() throws Exception {
+        String text = "---\nargument-hint: [file] | --all\ndescription: Review: the diff\n---\nReview the staged changes.\n";
+        Files.writeString(dir.resolve("review.md"), text);
+        Component command = catalog().resolve(ComponentType.COMMAND, "./review.md");
+        assertThat(command.text()).isEqualTo(text);
+        assertThat(command.description()).isEqualTo("Review the staged changes.");
+        assertThat(command.warnings()).singleElement().asString().contains("command review", "not valid YAML", "installed as written");
+    }
+
+    /** An agent's name and description live in its front matter: without valid YAML Claude Code ignores it. */
+    @Test
+    void anAgentWhoseFrontMatterIsNotYamlIsStillRefused() throws Exception {
+        Files.writeString(dir.resolve("a.md"), "---\nname: a\ndescription: [x] | y\n---\nbody\n");
+        assertThatThrownBy(() -> catalog().resolve(ComponentType.AGENT, "./a.md")).hasMessageContaining("not valid YAML");
     }
 }

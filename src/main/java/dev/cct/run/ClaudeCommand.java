@@ -1,5 +1,6 @@
 package dev.cct.run;
 
+import dev.cct.sandbox.MarkedProcesses;
 import dev.cct.sandbox.Sandbox;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,16 +26,13 @@ final class ClaudeCommand {
             + "< \"$HOME/" + WorkspaceArchive.PROMPT + "\"";
     /**
      * TERM to every marked process, up to three seconds for Claude to end, then KILL to whatever still carries the
-     * mark; again while it finds some, so that a process forked during a scan is found by the next. A process just
-     * killed is a zombie with an empty environment, so the loop ends.
+     * mark, again while it finds some.
      */
-    static final String STOP_SCRIPT = "m=" + MARK + "=$1; p=$(cat \"$HOME/.cct/claude.pid\" 2>/dev/null); "
-            + "each() { found=; for d in /proc/[0-9]*; do "
-            + "if tr '\\0' '\\n' < \"$d/environ\" 2>/dev/null | grep -qxF \"$m\"; then kill -\"$1\" \"${d#/proc/}\" 2>/dev/null; found=1; fi; "
-            + "done; [ -n \"$found\" ]; }; "
-            + "each TERM || exit 0; "
+    static final String STOP_SCRIPT = MarkedProcesses.SIGNAL_FUNCTION
+            + "m=" + MARK + "=$1; p=$(cat \"$HOME/.cct/claude.pid\" 2>/dev/null); "
+            + "signal_marked TERM \"$m\" || exit 0; "
             + "i=0; while [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; "
-            + "i=0; while [ $i -lt 20 ] && each KILL; do i=$((i+1)); done; exit 0";
+            + "i=0; while [ $i -lt 20 ] && signal_marked KILL \"$m\"; do i=$((i+1)); done; exit 0";
     /** How long the stop command, and then Claude's own ending, may take. */
     static final Duration AFTER_STOP = Duration.ofSeconds(10);
     /**

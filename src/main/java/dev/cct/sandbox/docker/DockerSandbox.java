@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 import dev.cct.core.Progress;
 import dev.cct.sandbox.CloseOnce;
+import dev.cct.sandbox.MarkedProcesses;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import java.io.ByteArrayOutputStream;
@@ -36,9 +37,8 @@ final class DockerSandbox implements Sandbox {
      * finds some, so that a process forked between the scan and the kill is found by the next scan. A process just
      * killed is a zombie with an empty environment, so the loop ends.
      */
-    static final String KILL_SCRIPT = "i=0; while [ $i -lt 20 ]; do found=; for d in /proc/[0-9]*; do "
-            + "if tr '\\0' '\\n' < \"$d/environ\" 2>/dev/null | grep -qxF \"$1\"; then kill -KILL \"${d#/proc/}\" 2>/dev/null; found=1; fi; "
-            + "done; [ -z \"$found\" ] && exit 0; i=$((i+1)); done; exit 1";
+    static final String KILL_SCRIPT = MarkedProcesses.SIGNAL_FUNCTION
+            + "i=0; while signal_marked KILL \"$1\"; do i=$((i+1)); [ $i -ge 20 ] && exit 1; done; exit 0";
     /** How long the kill, and then the end of the killed command's output, may take. */
     private static final Duration AFTER_KILL = Duration.ofSeconds(10);
     private final DockerClient docker;

@@ -71,13 +71,30 @@ public final class SafeExtractor {
      * @throws IOException when reading the archive or writing to disk fails; never for a refused entry
      */
     public static ExtractionReport extract(InputStream tar, Path target, Predicate<String> skip) throws IOException {
+        return extractFolder(tar, "", target, skip);
+    }
+
+    /**
+     * Like {@link #extract}, for the entries below {@code folder} of the archive only ("workspace" takes
+     * "workspace/a.txt" as "a.txt"); entries outside it are passed over without being counted.
+     */
+    public static ExtractionReport extractFolder(InputStream tar, String folder, Path target, Predicate<String> skip)
+            throws IOException {
         Objects.requireNonNull(skip, "skip");
+        String prefix = folder.isEmpty() || folder.endsWith("/") ? folder : folder + "/";
         Files.createDirectories(target);
         SafeExtractor extractor = new SafeExtractor(target.toRealPath(), skip);
         // Not closed: closing it would close the caller's stream.
         // Tar is read in 512-byte records: straight off a network stream each would be a call through every layer.
         TarArchiveInputStream entries = new TarArchiveInputStream(new BufferedInputStream(tar, 1 << 20), StandardCharsets.UTF_8.name());
         for (TarArchiveEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
+            if (!prefix.isEmpty()) {
+                String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
+                if (!name.startsWith(prefix) || name.length() == prefix.length()) {
+                    continue;
+                }
+                entry.setName(name.substring(prefix.length()));
+            }
             extractor.extractEntry(entry, entries);
         }
         return extractor.report();

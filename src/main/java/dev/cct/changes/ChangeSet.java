@@ -96,6 +96,18 @@ public final class ChangeSet {
         return new ChangeSet(changes, refused);
     }
 
+    /** The same change, with more entries reported as left out. */
+    public ChangeSet withRefused(List<String> more) {
+        List<String> all = new ArrayList<>(refused);
+        all.addAll(more);
+        return new ChangeSet(changes, all);
+    }
+
+    /** The changes {@code keep} accepts; the others are dropped (the caller has reported why). */
+    public ChangeSet keepOnly(Predicate<Change> keep) {
+        return new ChangeSet(changes.stream().filter(keep).toList(), refused);
+    }
+
     /** Every change, in path order. */
     public List<Change> changes() {
         return changes;

@@ -1,0 +1,359 @@
+package dev.cct.run;
+
+import dev.cct.archive.Excludes;
+import dev.cct.archive.ExtractionReport;
+import dev.cct.archive.SafeExtractor;
+import dev.cct.archive.TarWriter;
+import dev.cct.archive.UploadManifest;
+import dev.cct.changes.ArchiveContents;
+import dev.cct.changes.Change;
+import dev.cct.changes.ChangeSet;
+import dev.cct.changes.FileState;
+import dev.cct.changes.LocalStates;
+import dev.cct.changes.WorkspaceScan;
+import dev.cct.core.Format;
+import dev.cct.core.Progress;
+import dev.cct.sandbox.Sandbox;
+import dev.cct.sandbox.SandboxException;
+import dev.cct.ui.Ui;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Brings back what Claude changed, and only that: a command in the sandbox lists the workspace with content hashes,
+ * the change is computed here against what was uploaded, and the changed files alone travel back in one download.
+ * The results folder is then made of the user's own uploaded files plus the change, so it is what a full copy of the
+ * workspace would have been. A sandbox without the tools for the listing gets today's full download instead.
+ */
+final class ChangeBack {
+    private static final Duration SCAN_TIMEOUT = Duration.ofMinutes(5);
+    private static final String CHANGED_LIST = ".cct/changed.list";
+    private static final String STAGING = ".cct/changes";
+
+    private final Sandbox sandbox;
+    private final String workspace;
+    private final Path results;
+    private final Predicate<String> skip;
+    private final Predicate<String> ignored;
+    private final boolean includeAll;
+    private final Path uploadArchive;
+    private final ArchiveContents base;
+    private final Path cwd;
+    private Path scratch;
+
+    /**
+     * What one bring-back found and wrote.
+     *
+     * @param report      what was written to the folder holding the change
+     * @param changes     the change in the results' terms (new, changed, unchanged uploads)
+     * @param change      the change in git's terms
+     * @param folder      where the changed files' new content now lies (the results folder, or a scratch folder)
+     * @param transferred bytes that crossed from the sandbox
+     */
+    record Brought(ExtractionReport report, UploadManifest.Changes changes, ChangeSet change, Path folder, long transferred) {
+    }
+
+    /**
+     * @param results       the results folder, or null when the change lands elsewhere only (a branch, a patch)
+     * @param skip          what is never brought back into the results folder
+     * @param uploadArchive the archive the sandbox received, read again for the user's own files
+     */
+    ChangeBack(Sandbox sandbox, String workspace, Path results, Predicate<String> skip, Set<String> installed,
+               boolean includeAll, Path uploadArchive, ArchiveContents base, Path cwd) {
+        this.sandbox = sandbox;
+        this.workspace = workspace;
+        this.results = results;
+        this.skip = skip;
+        // What cct installed and the files that hold keys are never part of a change, whatever the results hold.
+        this.ignored = skip.or(installed::contains).or(ChangeBack::isEnvFile);
+        this.includeAll = includeAll;
+        this.uploadArchive = uploadArchive;
+        this.base = base;
+        this.cwd = cwd;
+    }
+
+    /** The uploaded state of the user's files: what a change is measured against. */
+    List<FileState> uploaded() {
+        return base.states().stream().filter(state -> !ignored.test(state.path())).toList();
+    }
+
+    Brought fetch(Progress progress, Ui ui) throws SandboxException, IOException, InterruptedException {
+        progress.start("Bringing back changes");
+        WorkspaceScan.Scan scan = scan(ui);
+        Brought brought = scan == null ? fetchWhole() : fetchChanged(scan);
+        String where = results == null ? "" : " to " + BringBack.display(results, cwd);
+        progress.done("Brought back " + describe(brought.changes(), brought.change()) + ", "
+                + Format.bytes(brought.transferred()) + " transferred" + where);
+        for (String refused : brought.report().refused()) {
+            ui.warn("refused unsafe archive entry " + refused);
+        }
+        for (String refused : brought.change().refused()) {
+            ui.warn("left out of the change: " + refused);
+        }
+        return brought;
+    }
+
+    /** A scratch folder this bring-back made, if any; the run deletes it once the change has landed. */
+    Path scratch() {
+        return scratch;
+    }
+
+    private WorkspaceScan.Scan scan(Ui ui) throws SandboxException, InterruptedException {
+        List<String> pruned = includeAll ? List.of() : List.copyOf(Excludes.DEFAULT_EXCLUDED_FOLDERS);
+        Bytes out = new Bytes();
+        int code = sandbox.exec(new Sandbox.ExecSpec(WorkspaceScan.command(workspace, pruned), Map.of(), null, SCAN_TIMEOUT), out);
+        if (code != 0) {
+            ui.debug("the workspace could not be listed in the sandbox (exit " + code + ": " + out.errorLine()
+                    + "); bringing back the whole workspace");
+            return null;
+        }
+        try {
+            return WorkspaceScan.parse(out.stdout.toByteArray());
+        } catch (IllegalArgumentException e) {
+            ui.debug("the sandbox's workspace listing was unreadable (" + e.getMessage() + "); bringing back the whole workspace");
+            return null;
+        }
+    }
+
+    private Brought fetchChanged(WorkspaceScan.Scan scan) throws SandboxException, IOException, InterruptedException {
+        ChangeSet change = ChangeSet.between(uploaded(), scan.entries(), ignored);
+        List<String> gitFolders = scan.gitFolders().stream().filter(p -> !ignored.test(p)).toList();
+        if (!gitFolders.isEmpty()) {
+            change = change.withRefused(gitFolders.stream().map(p -> p + ": a git folder is never part of the change").toList());
+        }
+        Path folder = results != null ? results : scratchFolder();
+        ExtractionReport fetched = emptyReport();
+        long transferred = 0;
+        List<String> wanted = change.pathsToFetch();
+        if (!wanted.isEmpty()) {
+            stage(wanted);
+            try (InputStream tar = sandbox.download(sandbox.home() + "/" + STAGING, List.of());
+                 CountingStream counted = new CountingStream(tar);
+                 CleanupRegistry.Transfer transfer = CleanupRegistry.get().transfer(counted)) {
+                fetched = SafeExtractor.extract(counted, folder, path -> false);
+                transferred = counted.count();
+            }
+            change = keepWritten(change, fetched, folder);
+        }
+        ExtractionReport report = fetched;
+        if (results != null) {
+            report = merge(materialiseUploads(change), fetched);
+        }
+        return new Brought(report, inResultsTerms(change), change, folder, transferred);
+    }
+
+    /** Lists the changed paths for the sandbox, which copies them into one folder: that folder is the download. */
+    private void stage(List<String> paths) throws SandboxException, InterruptedException, IOException {
+        ByteArrayOutputStream list = new ByteArrayOutputStream();
+        for (String path : paths) {
+            list.write(path.getBytes(StandardCharsets.UTF_8));
+            list.write(0);
+        }
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        Sandbox.Owner owner = sandbox.owner();
+        try (TarWriter writer = owner == null ? new TarWriter(tar) : new TarWriter(tar, owner.uid(), owner.gid())) {
+            writer.addDirectory(".cct");
+            writer.addFile(CHANGED_LIST, list.toByteArray(), false);
+        }
+        sandbox.upload(new ByteArrayInputStream(tar.toByteArray()), sandbox.home());
+        Bytes out = new Bytes();
+        String home = sandbox.home();
+        int code = sandbox.exec(new Sandbox.ExecSpec(
+                WorkspaceScan.stageCommand(workspace, home + "/" + CHANGED_LIST, home + "/" + STAGING),
+                Map.of(), null, SCAN_TIMEOUT), out);
+        if (code != 0) {
+            throw new SandboxException("could not gather the changed files in the sandbox (exit " + code + ": "
+                    + out.errorLine() + ")");
+        }
+    }
+
+    /** The user's uploaded files into the results folder, except what the change replaces or removes. */
+    private ExtractionReport materialiseUploads(ChangeSet change) throws IOException {
+        Set<String> replaced = new HashSet<>(change.removedPaths());
+        replaced.addAll(change.pathsToFetch());
+        try (InputStream tar = Files.newInputStream(uploadArchive)) {
+            return SafeExtractor.extractFolder(tar, WorkspaceArchive.WORKSPACE, results,
+                    skip.or(replaced::contains));
+        }
+    }
+
+    /** Today's way, for a sandbox that cannot list its workspace: everything back, the change computed here. */
+    private Brought fetchWhole() throws SandboxException, IOException {
+        Path folder = results != null ? results : scratchFolder();
+        boolean existed = Files.exists(folder);
+        ExtractionReport report;
+        long transferred;
+        try (InputStream tar = sandbox.download(workspace, List.copyOf(includeAll ? Set.of() : Excludes.DEFAULT_EXCLUDED_FOLDERS));
+             CountingStream counted = new CountingStream(tar);
+             CleanupRegistry.Transfer transfer = CleanupRegistry.get().transfer(counted)) {
+            report = SafeExtractor.extract(counted, folder, skip);
+            transferred = counted.count();
+        }
+        if (!existed && report.files() == 0 && report.symlinks() == 0) {
+            deleteEmptyFolders(folder);
+        }
+        List<FileState> found = Files.isDirectory(folder) ? LocalStates.scan(folder, ignored) : List.of();
+        ChangeSet change = ChangeSet.between(uploaded(), found, ignored);
+        return new Brought(report, inResultsTerms(change), change, folder, transferred);
+    }
+
+    /** An entry the extraction refused has no new content here: it is reported, and not part of the change. */
+    private static ChangeSet keepWritten(ChangeSet change, ExtractionReport fetched, Path folder) {
+        if (fetched.refused().isEmpty()) {
+            return change;
+        }
+        return change.keepOnly(c -> !c.needsContent() || Files.exists(folder.resolve(c.path()), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private UploadManifest.Changes inResultsTerms(ChangeSet change) {
+        List<String> created = new ArrayList<>();
+        List<String> modified = new ArrayList<>();
+        for (Change c : change.changes()) {
+            switch (c.kind()) {
+                case ADDED, RENAMED -> created.add(c.path());
+                case MODIFIED, MODE_CHANGED -> modified.add(c.path());
+                case DELETED -> {
+                }
+            }
+        }
+        long touched = change.changes().stream().filter(c -> c.before() != null).count();
+        int unchanged = (int) Math.max(0, uploaded().size() - touched);
+        return new UploadManifest.Changes(created, modified, unchanged);
+    }
+
+    /** "2 new, 1 changed, 1 deleted file(s) (40 unchanged uploads)". */
+    static String describe(UploadManifest.Changes changes, ChangeSet change) {
+        long deleted = change.count(Change.Kind.DELETED);
+        String produced = changes.created().size() + " new, " + changes.modified().size() + " changed"
+                + (deleted == 0 ? "" : ", " + deleted + " deleted") + " file(s)";
+        return changes.unchanged() == 0 ? produced : produced + " (" + changes.unchanged() + " unchanged upload(s))";
+    }
+
+    static boolean isEnvFile(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return name.equals(".env") || (name.startsWith(".env.") && !name.equals(".env.example"));
+    }
+
+    private Path scratchFolder() throws IOException {
+        if (scratch == null) {
+            scratch = Files.createTempDirectory("cct-change");
+        }
+        return scratch;
+    }
+
+    private static ExtractionReport emptyReport() {
+        return new ExtractionReport(0, 0, 0, 0, 0, List.of(), List.of());
+    }
+
+    private static ExtractionReport merge(ExtractionReport a, ExtractionReport b) {
+        List<String> refused = new ArrayList<>(a.refused());
+        refused.addAll(b.refused());
+        List<String> written = new ArrayList<>(a.writtenPaths());
+        written.addAll(b.writtenPaths());
+        return new ExtractionReport(a.files() + b.files(), a.directories() + b.directories(), a.symlinks() + b.symlinks(),
+                a.bytes() + b.bytes(), a.skipped() + b.skipped(), refused, written);
+    }
+
+    static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException ignored) {
+            // A scratch folder under the temp folder; the OS cleans it eventually.
+        }
+    }
+
+    private static void deleteEmptyFolders(Path root) throws IOException {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    try (var children = Files.list(p)) {
+                        if (children.findAny().isEmpty()) {
+                            Files.delete(p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A command's stdout as bytes (file names need not be valid UTF-8), and the last line of its stderr. */
+    private static final class Bytes implements Sandbox.OutputListener {
+        final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+
+        @Override
+        public void stdout(byte[] data, int offset, int length) {
+            stdout.write(data, offset, length);
+        }
+
+        @Override
+        public void stderr(byte[] data, int offset, int length) {
+            if (stderr.size() < 1 << 16) {
+                stderr.write(data, offset, length);
+            }
+        }
+
+        String errorLine() {
+            List<String> lines = stderr.toString(StandardCharsets.UTF_8).strip().lines().toList();
+            return lines.isEmpty() ? "no message" : lines.get(lines.size() - 1);
+        }
+    }
+
+    /** Counts the bytes read through it: what crossed from the sandbox. */
+    private static final class CountingStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
+
+        long count() {
+            return count;
+        }
+    }
+}

@@ -76,6 +76,9 @@ public final class CctCommand implements Callable<Integer> {
     @Option(names = "--include-all", description = "Bring back dependency caches and cct's own component files too.")
     boolean includeAll;
 
+    @CommandLine.Mixin
+    ChangeOptions changeOptions = new ChangeOptions();
+
     @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Variable for the sandbox (repeatable); KEY alone passes its current value.")
     List<String> env = new ArrayList<>();
 
@@ -199,7 +202,8 @@ public final class CctCommand implements Callable<Integer> {
         List<Path> uploadPaths = Inputs.readablePaths("--upload", uploads, context.environment);
         Renderer.Rendered rendered = Renderer.render(components.resolve(context.catalog(), ui));
         return new RunRequest(settings, rendered, thePrompt.text(), thePrompt.source(), deadline, outputDirectory, variables,
-                secrets, model, maxTurns, format, uploadPaths, List.copyOf(excludes), includeAll);
+                secrets, model, maxTurns, format, uploadPaths, List.copyOf(excludes), includeAll,
+                changeOptions.landing(uploadPaths, context.environment, yes));
     }
 
     /** Builds subcommands with the shared context. */

@@ -96,7 +96,7 @@ final class ChangeBack {
         progress.start("Bringing back changes");
         WorkspaceScan.Scan scan = scan(ui);
         Brought brought = scan == null ? fetchWhole() : fetchChanged(scan);
-        String where = results == null ? "" : " to " + BringBack.display(results, cwd);
+        String where = results == null ? "" : " to " + display(results, cwd);
         progress.done("Brought back " + describe(brought.changes(), brought.change()) + ", "
                 + Format.bytes(brought.transferred()) + " transferred" + where);
         for (String refused : brought.report().refused()) {
@@ -242,6 +242,11 @@ final class ChangeBack {
         String produced = changes.created().size() + " new, " + changes.modified().size() + " changed"
                 + (deleted == 0 ? "" : ", " + deleted + " deleted") + " file(s)";
         return changes.unchanged() == 0 ? produced : produced + " (" + changes.unchanged() + " unchanged upload(s))";
+    }
+
+    /** "./sandbox-1a2b/" below the working folder, else the absolute path. */
+    static String display(Path output, Path cwd) {
+        return output.startsWith(cwd) ? "./" + cwd.relativize(output) + "/" : output + "/";
     }
 
     static boolean isEnvFile(String path) {

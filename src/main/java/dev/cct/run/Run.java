@@ -1,7 +1,7 @@
 package dev.cct.run;
 
 import dev.cct.archive.Excludes;
-import dev.cct.archive.UploadManifest;
+import dev.cct.changes.ArchiveContents;
 import dev.cct.core.CctException;
 import dev.cct.core.Environment;
 import dev.cct.core.ExitCode;
@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -52,32 +53,41 @@ final class Run implements Pipeline {
                 + " (Ctrl-C again to destroy the sandbox at once)"), ui::info);
         Sandbox sandbox = null;
         Path uploadArchive = null;
+        ArchiveContents base = null;
+        ChangeBack changeBack = null;
         try {
             provider.prepare(progress);
             OrphanReaper reaper = OrphanReaper.inBackground(provider);
             checkNotInterrupted();
             sandbox = create(provider, progress);
+            String runId = Format.shortId(sandbox.id());
             Path output = request.outputDirectory() != null ? request.outputDirectory()
-                    : environment.workingDirectory().resolve("sandbox-" + Format.shortId(sandbox.id()));
+                    : environment.workingDirectory().resolve("sandbox-" + runId);
+            // A change that lands on a branch, a patch or the working tree needs no results folder unless one was named.
+            Path results = request.landing().elsewhere() && request.outputDirectory() == null ? null : output;
             String workspace = sandbox.home() + "/" + WorkspaceArchive.WORKSPACE;
 
             uploadArchive = WorkspaceArchive.build(request, sandbox.owner(), output);
-            UploadManifest uploaded = upload(sandbox, uploadArchive, request, progress);
+            Set<String> missingAtUpload = ChangeLanding.trackedButMissing(request.landing());
+            upload(sandbox, uploadArchive, request, progress);
+            base = ArchiveContents.open(uploadArchive, WorkspaceArchive.WORKSPACE);
             checkNotInterrupted();
 
-            BringBack bringBack = new BringBack(sandbox, workspace, output, skip, request.includeAll(), uploaded,
-                    environment.workingDirectory());
-            ClaudeSession.Result claude = runClaude(sandbox, request, workspace, deadline, bringBack, progress, ui);
+            changeBack = new ChangeBack(sandbox, workspace, results, skip, installedPaths(request), request.includeAll(),
+                    uploadArchive, base, environment.workingDirectory());
+            ClaudeSession.Result claude = runClaude(sandbox, request, workspace, deadline, changeBack, progress, ui);
 
-            BringBack.Brought brought = bringBack.fetch(progress, ui);
+            ChangeBack.Brought brought = changeBack.fetch(progress, ui);
             Signals.yieldToSecondSignal();
             destroy(sandbox, ui);
             sandbox = null;
             reaper.summary().ifPresent(ui::info);
             Verdict verdict = Verdict.of(claude, Signals.interrupted(), request.timeout(), brought.changes());
-            Summary.print(ui, request, verdict, claude, brought, output, environment.workingDirectory(),
+            ChangeLanding.Landed landed = ChangeLanding.land(request, runId, brought, changeBack.uploaded(), base,
+                    missingAtUpload, results, verdict, claude.outcome(), environment.workingDirectory(), ui);
+            Summary.print(ui, request, landed.verdict(), claude, brought, landed, results, environment.workingDirectory(),
                     Duration.between(started, Instant.now()));
-            return verdict.exitCode();
+            return landed.verdict().exitCode();
         } catch (SandboxException e) {
             Signals.yieldToSecondSignal();
             if (Signals.interrupted()) {
@@ -108,7 +118,11 @@ final class Run implements Pipeline {
             if (sandbox != null) {
                 destroy(sandbox, ui);
             }
+            closeQuietly(base);
             deleteQuietly(uploadArchive);
+            if (changeBack != null) {
+                ChangeBack.deleteTree(changeBack.scratch());
+            }
         }
     }
 
@@ -132,18 +146,16 @@ final class Run implements Pipeline {
     }
 
     /** Step 4: the workspace, the components and the prompt, as one archive in one transfer. */
-    private static UploadManifest upload(Sandbox sandbox, Path archive, RunRequest request, ConsoleProgress progress)
+    private static void upload(Sandbox sandbox, Path archive, RunRequest request, ConsoleProgress progress)
             throws IOException, SandboxException {
         progress.start("Uploading workspace");
         long bytes = Files.size(archive);
-        UploadManifest uploaded = UploadManifest.ofArchive(archive, WorkspaceArchive.WORKSPACE);
         try (InputStream tar = Files.newInputStream(archive);
              CleanupRegistry.Transfer transfer = CleanupRegistry.get().transfer(tar)) {
             sandbox.upload(tar, sandbox.home());
         }
         int components = request.components().components().size();
         progress.done("Uploaded " + Format.bytes(bytes) + (components == 0 ? "" : " with " + components + " component(s)"));
-        return uploaded;
     }
 
     /**
@@ -151,7 +163,7 @@ final class Run implements Pipeline {
      * before the failure is reported.
      */
     private static ClaudeSession.Result runClaude(Sandbox sandbox, RunRequest request, String workspace, Instant deadline,
-                                                  BringBack bringBack, ConsoleProgress progress, Ui ui)
+                                                  ChangeBack bringBack, ConsoleProgress progress, Ui ui)
             throws SandboxException, InterruptedException {
         StreamRenderer renderer = new StreamRenderer(ui, request.outputFormat(), workspace);
         ClaudeSession.Result claude;
@@ -160,10 +172,12 @@ final class Run implements Pipeline {
         } catch (SandboxException lost) {
             ui.warn(lost.getMessage() + "; trying to bring back what exists");
             try {
-                BringBack.Brought partial = bringBack.fetch(progress, ui);
+                ChangeBack.Brought partial = bringBack.fetch(progress, ui);
                 ui.info("Brought back " + partial.changes().produced() + " new or changed file(s) before the sandbox was lost");
             } catch (SandboxException | IOException unreachable) {
                 ui.warn("nothing could be brought back: " + unreachable.getMessage());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
             }
             throw lost;
         }
@@ -194,6 +208,20 @@ final class Run implements Pipeline {
     private static void checkNotInterrupted() throws InterruptedException {
         if (Signals.interrupted() || Thread.currentThread().isInterrupted()) {
             throw new InterruptedException();
+        }
+    }
+
+    private static Set<String> installedPaths(RunRequest request) {
+        return request.components().toFileTree().entries().keySet();
+    }
+
+    private static void closeQuietly(ArchiveContents contents) {
+        if (contents != null) {
+            try {
+                contents.close();
+            } catch (IOException ignored) {
+                // Read-only; nothing is lost.
+            }
         }
     }
 

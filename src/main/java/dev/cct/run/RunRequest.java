@@ -26,11 +26,12 @@ import java.util.Map;
  * @param excludes     --exclude globs: results not to bring back
  * @param includeAll   bring back dependency caches and cct's own component files too
  * @param settings     where Claude runs, with that provider's validated settings
+ * @param landing      where Claude's change goes besides the results folder
  */
 public record RunRequest(ProviderSettings settings, Renderer.Rendered components, String prompt, String promptSource,
                          Duration timeout, Path outputDirectory, Map<String, String> environment, Secrets secrets,
                          String model, Integer maxTurns, OutputFormat outputFormat, List<Path> uploads,
-                         List<String> excludes, boolean includeAll) {
+                         List<String> excludes, boolean includeAll, Landing landing) {
 
     /** The provider the settings are for. */
     public ProviderKind provider() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.cct.archive.ExtractionReport;
 import dev.cct.archive.UploadManifest;
+import dev.cct.changes.Change;
 import dev.cct.core.ExitCode;
 import dev.cct.core.Format;
 import dev.cct.core.Json;
@@ -16,11 +17,13 @@ import java.time.Duration;
 
 /** The last thing a run prints: one json object, or one line with the verdict, turns, cost, time and files. */
 final class Summary {
+    private static final int STAT_WIDTH = 80;
+
     private Summary() {
     }
 
-    static void print(Ui ui, RunRequest request, Verdict verdict, ClaudeSession.Result claude, BringBack.Brought brought,
-                      Path output, Path cwd, Duration took) {
+    static void print(Ui ui, RunRequest request, Verdict verdict, ClaudeSession.Result claude, ChangeBack.Brought brought,
+                      ChangeLanding.Landed landed, Path output, Path cwd, Duration took) {
         ExtractionReport report = brought.report();
         UploadManifest.Changes changes = brought.changes();
         RunOutcome outcome = claude.outcome();
@@ -36,7 +39,7 @@ final class Summary {
             json.putRawValue("costUsd", new RawValue(Format.money(outcome == null ? 0 : outcome.costUsd())));
             json.put("durationMs", took.toMillis());
             json.put("toolCalls", claude.toolCalls());
-            json.put("outputDirectory", output.toString());
+            json.put("outputDirectory", output == null ? null : output.toString());
             ArrayNode files = json.putArray("files");
             report.writtenPaths().forEach(files::add);
             ArrayNode created = json.putArray("created");
@@ -46,19 +49,48 @@ final class Summary {
             json.put("unchangedUploads", changes.unchanged());
             ArrayNode refused = json.putArray("refused");
             report.refused().forEach(refused::add);
+            json.set("changes", changes(brought, landed));
             ui.out().println(request.secrets().mask(Json.compact(json)));
             ui.out().flush();
             return;
         }
+        String where = output == null ? "" : " in " + ChangeBack.display(output, cwd);
         String details = (outcome == null ? "" : outcome.turns() + " turns · $" + Format.money(outcome.costUsd()) + " · ")
-                + Format.duration(took) + " · " + claude.toolCalls() + " tool call(s) · " + BringBack.describe(changes)
-                + " in " + BringBack.display(output, cwd);
+                + Format.duration(took) + " · " + claude.toolCalls() + " tool call(s) · "
+                + ChangeBack.describe(changes, brought.change()) + where;
         ui.info("");
+        if (landed.stat() != null) {
+            landed.stat().render(STAT_WIDTH).lines().forEach(ui::info);
+        }
+        landed.advice().forEach(ui::info);
         if (verdict.exitCode() == ExitCode.OK) {
             ui.info(ui.green("✓ ") + ui.bold(verdict.message()) + "  " + details);
         } else {
             ui.err().println(ui.red("✗ ") + ui.bold(request.secrets().mask(verdict.message())) + "  " + details);
             ui.err().flush();
         }
+    }
+
+    /** Each changed path with its kind, the size of the change, and where it landed. */
+    private static ObjectNode changes(ChangeBack.Brought brought, ChangeLanding.Landed landed) {
+        ObjectNode json = Json.mapper().createObjectNode();
+        ArrayNode entries = json.putArray("entries");
+        for (Change change : brought.change().changes()) {
+            ObjectNode entry = entries.addObject();
+            entry.put("path", change.path());
+            entry.put("kind", change.kind().word());
+            if (change.kind() == Change.Kind.RENAMED) {
+                entry.put("from", change.oldPath());
+            }
+        }
+        json.put("insertions", landed.stat() == null ? 0 : landed.stat().insertions());
+        json.put("deletions", landed.stat() == null ? 0 : landed.stat().deletions());
+        json.put("transferredBytes", brought.transferred());
+        json.put("patch", landed.patch() == null ? null : landed.patch().toString());
+        json.put("branch", landed.branch());
+        json.put("applied", landed.applied());
+        ArrayNode refused = json.putArray("refused");
+        brought.change().refused().forEach(refused::add);
+        return json;
     }
 }

@@ -97,7 +97,7 @@ class RunTest {
                 catalog.resolve(ComponentType.MCP, "postgresql")));
         return new RunRequest(DockerSettings.defaults(), components, script, "--prompt", timeout, dir.resolve("out"),
                 Map.of("GREETING", "hi"), Secrets.of(Map.of(Secrets.ANTHROPIC_API_KEY, KEY)), null, null, format, uploads,
-                excludes, includeAll);
+                excludes, includeAll, Landing.RESULTS_ONLY);
     }
 
     private Ui ui() {

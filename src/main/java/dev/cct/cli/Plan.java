@@ -8,6 +8,7 @@ import dev.cct.core.Format;
 import dev.cct.core.Json;
 import dev.cct.core.OutputFormat;
 import dev.cct.core.Secrets;
+import dev.cct.run.Landing;
 import dev.cct.run.RunRequest;
 import dev.cct.ui.Ui;
 import java.nio.file.Path;
@@ -45,7 +46,11 @@ final class Plan {
             } else {
                 plan.put("maxTurns", request.maxTurns());
             }
-            plan.put("output", output);
+            plan.put("output", request.landing().elsewhere() && request.outputDirectory() == null ? null : output);
+            ObjectNode change = plan.putObject("change");
+            change.put("branch", request.landing().branchName("<run-id>"));
+            change.put("apply", request.landing().apply());
+            change.put("patch", patchOf(request, output));
             ArrayNode uploads = plan.putArray("uploads");
             request.uploads().forEach(p -> uploads.add(p.toString()));
             plan.putArray("environment").addAll(request.environment().keySet().stream()
@@ -73,6 +78,7 @@ final class Plan {
         for (Path upload : request.uploads()) {
             out.println("  upload      " + upload);
         }
+        out.println("  change      " + describeLanding(request, output));
         out.println("  prompt      " + request.prompt().length() + " characters from " + request.promptSource());
         out.println("  limits      timeout " + Format.duration(request.timeout())
                 + ", max turns " + (request.maxTurns() == null ? "unlimited" : request.maxTurns())
@@ -95,6 +101,34 @@ final class Plan {
             return "ANTHROPIC_API_KEY " + secrets.describe(Secrets.ANTHROPIC_API_KEY);
         }
         return "CLAUDE_CODE_OAUTH_TOKEN " + secrets.describe(Secrets.CLAUDE_CODE_OAUTH_TOKEN);
+    }
+
+    /** The patch file a run will write: the one named, or the default beside the results of a git checkout's run. */
+    private static String patchOf(RunRequest request, String output) {
+        Landing landing = request.landing();
+        if (landing.patch() != null) {
+            return landing.patch().toString();
+        }
+        return landing.checkout() != null && !landing.elsewhere() ? output.replaceAll("/$", "") + ".patch" : null;
+    }
+
+    private static String describeLanding(RunRequest request, String output) {
+        Landing landing = request.landing();
+        List<String> places = new java.util.ArrayList<>();
+        if (!landing.elsewhere() || request.outputDirectory() != null) {
+            places.add("results in " + output);
+        }
+        if (landing.branch() != null) {
+            places.add("new branch " + landing.branchName("<run-id>"));
+        }
+        if (landing.apply()) {
+            places.add("applied to " + landing.checkout());
+        }
+        String patch = patchOf(request, output);
+        if (patch != null) {
+            places.add("patch " + patch);
+        }
+        return String.join(", ", places);
     }
 
     private static String describeOptions(Map<String, String> options) {

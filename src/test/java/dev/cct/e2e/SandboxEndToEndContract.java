@@ -3,6 +3,8 @@ package dev.cct.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cct.core.Json;
 import dev.cct.testing.FakeAnthropic;
 import dev.cct.testing.Scenario;
 import dev.cct.testing.Turn;
@@ -43,7 +45,11 @@ abstract class SandboxEndToEndContract {
     }
 
     CctProcess cct(FakeAnthropic model) {
-        return withProvider(new CctProcess(dir)).env("ANTHROPIC_API_KEY", ANTHROPIC_KEY).env("ANTHROPIC_BASE_URL", model.baseUrl());
+        return cct(model, dir);
+    }
+
+    CctProcess cct(FakeAnthropic model, Path workingDirectory) {
+        return withProvider(new CctProcess(workingDirectory)).env("ANTHROPIC_API_KEY", ANTHROPIC_KEY).env("ANTHROPIC_BASE_URL", model.baseUrl());
     }
 
     String[] args(String... extra) {
@@ -148,7 +154,7 @@ abstract class SandboxEndToEndContract {
             CctProcess process = cct(model).start(args("--prompt", "make a big file", "--output", "out"));
             await().atMost(LIMIT).until(() -> model.requests().size() >= 2);
             process.signal("INT");
-            process.awaitStderr(err -> err.contains("Bringing back files"), LIMIT);
+            process.awaitStderr(err -> err.contains("Bringing back changes"), LIMIT);
             process.signal("INT");
             long second = System.nanoTime();
             CctProcess.Result result = process.await(Duration.ofMinutes(1));
@@ -187,6 +193,83 @@ abstract class SandboxEndToEndContract {
             assertThat(result.code()).as(result.err()).isZero();
             assertThat(result.err()).contains("removed 1 sandbox left by an earlier run that is gone");
             assertThat(stillThere(orphan)).isFalse();
+        }
+    }
+
+    /**
+     * The change comes back into the user's repository: on a new branch whose diff is exactly Claude's change, as a
+     * patch git applies to the uploaded state, and in the results folder, with only the change crossing the network;
+     * the checkout itself is not touched.
+     */
+    @Test
+    void aChangeLandsOnABranchAsAPatchAndInTheResultsWithoutTouchingTheCheckout() throws Exception {
+        ChangeRepository repo = ChangeRepository.create(dir.resolve("project"));
+        String before = repo.snapshot();
+        try (FakeAnthropic model = FakeAnthropic.start(ChangeRepository.scenario())) {
+            CctProcess.Result result = cct(model, repo.root).run(LIMIT, args("--upload", ".", "--prompt", "Change the project\nin detail",
+                    "--branch", "--patch", "../change.patch", "--output", "../results", "--output-format", "json"));
+            assertThat(result.code()).as(result.err()).isZero();
+            assertThat(repo.snapshot()).as("working tree, index, HEAD and stash").isEqualTo(before);
+
+            JsonNode summary = Json.mapper().readTree(result.out());
+            JsonNode changes = summary.get("changes");
+            String branch = changes.get("branch").asText();
+            assertThat(branch).startsWith("cct/");
+            assertThat(ChangeRepository.git(repo.root, "diff", "--name-status", "-M", branch + "~1", branch).lines())
+                    .containsExactlyElementsOf(ChangeRepository.EXPECTED_NAME_STATUS);
+            // The first commit is the uploaded state: the uncommitted edit and the untracked file, not the ignored one.
+            assertThat(repo.git("show", branch + "~1:edit.txt")).isEqualTo(ChangeRepository.EDIT_UPLOADED);
+            assertThat(repo.git("ls-tree", "-r", "--name-only", branch + "~1").lines())
+                    .contains("untracked.txt").doesNotContain("ignored.log", ".env");
+            assertThat(repo.git("log", "-1", "--format=%B", branch)).startsWith("Change the project\n\n").contains("Cct-Run: ");
+            assertThat(repo.git("ls-tree", branch, "tool.sh")).startsWith("100755");
+
+            // The patch applies to the uploaded state, in a fresh clone, and gives the branch's tree.
+            Path fresh = dir.resolve("fresh");
+            ChangeRepository.git(dir, "clone", "-q", repo.root.toString(), fresh.toString());
+            ChangeRepository.git(fresh, "checkout", "-q", branch + "~1");
+            ChangeRepository.git(fresh, "apply", "--index", dir.resolve("change.patch").toString());
+            assertThat(ChangeRepository.git(fresh, "diff", "--cached", "--stat", branch)).isEmpty();
+
+            // The results folder is the workspace as Claude left it; only the change came back.
+            ChangeRepository.assertExpectedTree(dir.resolve("results"));
+            assertThat(dir.resolve("results/gone.txt")).doesNotExist();
+            assertThat(changes.get("transferredBytes").asLong()).isLessThan(32 * 1024);
+            assertThat(changes.get("entries").toString()).contains("{\"path\":\"new-name.txt\",\"kind\":\"renamed\",\"from\":\"old-name.txt\"}",
+                    "{\"path\":\"gone.txt\",\"kind\":\"deleted\"}");
+            assertThat(result.out() + result.err()).doesNotContain(ChangeRepository.SECRET);
+            assertThat(leftBehind(result)).isEmpty();
+        }
+    }
+
+    /** --apply writes the change into an untouched checkout, and refuses as a whole over a local edit. */
+    @Test
+    void applyLandsTheChangeInTheWorkingTreeAndRefusesOverALocalEdit() throws Exception {
+        ChangeRepository clean = ChangeRepository.create(dir.resolve("clean"));
+        try (FakeAnthropic model = FakeAnthropic.start(ChangeRepository.scenario())) {
+            CctProcess.Result result = cct(model, clean.root).run(LIMIT, args("--upload", ".", "--prompt", "Change the project", "--apply"));
+            assertThat(result.code()).as(result.err()).isZero();
+            assertThat(result.err()).contains("edit.txt", "| ", "5 files changed");
+            ChangeRepository.assertExpectedTree(clean.root, "ignored.log", ".env");
+            assertThat(Files.readString(clean.root.resolve(".env"))).contains(ChangeRepository.SECRET);
+        }
+
+        ChangeRepository edited = ChangeRepository.create(dir.resolve("edited"));
+        try (FakeAnthropic model = FakeAnthropic.start(ChangeRepository.slowScenario(Duration.ofSeconds(5)))) {
+            CctProcess process = cct(model, edited.root).start(args("--upload", ".", "--prompt", "Change the project", "--apply"));
+            // Claude has the upload and waits on the model: the user edits a file Claude is about to change.
+            await().atMost(LIMIT).until(() -> !model.requests().isEmpty());
+            Files.writeString(edited.root.resolve("edit.txt"), "edited locally meanwhile\n");
+            String before = edited.snapshot();
+            CctProcess.Result result = process.await(LIMIT);
+            assertThat(result.code()).as(result.err()).isEqualTo(1);
+            assertThat(result.err()).contains("Not applied", "edit.txt", "git apply");
+            assertThat(edited.snapshot().lines().filter(line -> !line.contains(".patch")).toList())
+                    .isEqualTo(before.lines().toList());
+            try (Stream<Path> files = Files.list(edited.root)) {
+                assertThat(files.map(p -> p.getFileName().toString())).anyMatch(name -> name.endsWith(".patch"));
+            }
+            assertThat(leftBehind(result)).isEmpty();
         }
     }
 

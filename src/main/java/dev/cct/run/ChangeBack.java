@@ -54,6 +54,7 @@ final class ChangeBack {
     private final Path uploadArchive;
     private final ArchiveContents base;
     private final Path cwd;
+    private final boolean whole;
     private Path scratch;
 
     /**
@@ -72,9 +73,10 @@ final class ChangeBack {
      * @param results       the results folder, or null when the change lands elsewhere only (a branch, a patch)
      * @param skip          what is never brought back into the results folder
      * @param uploadArchive the archive the sandbox received, read again for the user's own files
+     * @param whole         bring back the whole workspace, as for a sandbox that cannot list it (CCT_BRING_BACK=whole)
      */
     ChangeBack(Sandbox sandbox, String workspace, Path results, Predicate<String> skip, Set<String> installed,
-               boolean includeAll, Path uploadArchive, ArchiveContents base, Path cwd) {
+               boolean includeAll, Path uploadArchive, ArchiveContents base, Path cwd, boolean whole) {
         this.sandbox = sandbox;
         this.workspace = workspace;
         this.results = results;
@@ -85,6 +87,7 @@ final class ChangeBack {
         this.uploadArchive = uploadArchive;
         this.base = base;
         this.cwd = cwd;
+        this.whole = whole;
     }
 
     /** The uploaded state of the user's files: what a change is measured against. */
@@ -114,6 +117,9 @@ final class ChangeBack {
     }
 
     private WorkspaceScan.Scan scan(Ui ui) throws SandboxException, InterruptedException {
+        if (whole) {
+            return null;
+        }
         List<String> pruned = includeAll ? List.of() : List.copyOf(Excludes.DEFAULT_EXCLUDED_FOLDERS);
         Bytes out = new Bytes();
         int code = sandbox.exec(new Sandbox.ExecSpec(WorkspaceScan.command(workspace, pruned), Map.of(), null, SCAN_TIMEOUT), out);

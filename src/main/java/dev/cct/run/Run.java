@@ -74,7 +74,7 @@ final class Run implements Pipeline {
             checkNotInterrupted();
 
             changeBack = new ChangeBack(sandbox, workspace, results, skip, installedPaths(request), request.includeAll(),
-                    uploadArchive, base, environment.workingDirectory());
+                    uploadArchive, base, environment.workingDirectory(), "whole".equals(environment.get("CCT_BRING_BACK")));
             ClaudeSession.Result claude = runClaude(sandbox, request, workspace, deadline, changeBack, progress, ui);
 
             ChangeBack.Brought brought = changeBack.fetch(progress, ui);

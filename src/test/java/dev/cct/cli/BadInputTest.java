@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.PersonIdent;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -53,6 +56,13 @@ class BadInputTest {
                 bad("ambiguous component type", none, List.of("--hook", "nope/nope"), "unknown hook", "cct components"),
                 bad("conflicting components", d -> write(d.resolve("security-auditor.md"), "---\nname: security-auditor\ndescription: mine\n---\nbody\n"),
                         List.of("--agent", "security/security-auditor", "--agent", "./security-auditor.md"), "would both write .claude/agents/security-auditor.md", "keep only one"),
+                bad("branch outside a checkout", none, List.of("--sandbox", "docker", "--prompt", "x", "--upload", ".", "--branch"), "--branch needs your project", "--patch FILE"),
+                bad("apply of a file upload", d -> write(d.resolve("f.txt"), "x"), List.of("--sandbox", "docker", "--prompt", "x", "--upload", "f.txt", "--apply"), "--apply needs your project", "--upload ."),
+                bad("invalid branch name", d -> repository(d, null), List.of("--sandbox", "docker", "--prompt", "x", "--upload", "proj", "--branch", "bad..name"), "invalid --branch 'bad..name'", "cct/fix-login"),
+                bad("existing branch", d -> repository(d, "taken"), List.of("--sandbox", "docker", "--prompt", "x", "--upload", "proj", "--branch", "taken"), "branch 'taken' already exists", "another name"),
+                bad("existing branch, dry run", d -> repository(d, "taken"), List.of("--sandbox", "docker", "--prompt", "x", "--upload", "proj", "--branch", "taken", "--dry-run"), "branch 'taken' already exists", "another name"),
+                bad("patch is a folder", none, List.of("--sandbox", "docker", "--prompt", "x", "--patch", "."), "--patch . is a folder", "fix.patch"),
+                bad("patch exists", d -> write(d.resolve("x.patch"), "old"), List.of("--sandbox", "docker", "--prompt", "x", "--patch", "x.patch"), "--patch x.patch exists", "--yes"),
                 bad("max turns zero", none, List.of("--sandbox", "docker", "--prompt", "x", "--max-turns", "0"), "--max-turns", "positive"));
     }
 
@@ -133,6 +143,21 @@ class BadInputTest {
             } else {
                 assertThat(result.err()).isEqualTo(firstLine);
             }
+        }
+    }
+
+    /** A repository in proj/ with one commit, and {@code branch} besides main when not null. */
+    private static void repository(Path dir, String branch) {
+        try (Git git = Git.init().setDirectory(dir.resolve("proj").toFile()).setInitialBranch("main").call()) {
+            write(dir.resolve("proj/a.txt"), "a\n");
+            git.add().addFilepattern(".").call();
+            PersonIdent who = new PersonIdent("Test", "test@example.invalid");
+            git.commit().setMessage("first").setAuthor(who).setCommitter(who).setSign(false).call();
+            if (branch != null) {
+                git.branchCreate().setName(branch).call();
+            }
+        } catch (GitAPIException e) {
+            throw new IllegalStateException(e);
         }
     }
 

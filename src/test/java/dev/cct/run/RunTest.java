@@ -24,6 +24,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cct.core.Json;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,12 +96,17 @@ class RunTest {
 
     private RunRequest request(String script, OutputFormat format, Duration timeout, List<Path> uploads, List<String> excludes,
                                boolean includeAll) {
+        return request(script, format, timeout, uploads, excludes, includeAll, Landing.RESULTS_ONLY);
+    }
+
+    private RunRequest request(String script, OutputFormat format, Duration timeout, List<Path> uploads, List<String> excludes,
+                               boolean includeAll, Landing landing) {
         Catalog catalog = new Catalog(BundledCatalog.load(), null, new Environment(Map.of(), dir, new ByteArrayInputStream(new byte[0])));
         Renderer.Rendered components = Renderer.render(List.of(catalog.resolve(ComponentType.AGENT, "security-auditor"),
                 catalog.resolve(ComponentType.MCP, "postgresql")));
         return new RunRequest(DockerSettings.defaults(), components, script, "--prompt", timeout, dir.resolve("out"),
                 Map.of("GREETING", "hi"), Secrets.of(Map.of(Secrets.ANTHROPIC_API_KEY, KEY)), null, null, format, uploads,
-                excludes, includeAll, Landing.RESULTS_ONLY);
+                excludes, includeAll, landing);
     }
 
     private Ui ui() {
@@ -179,6 +188,69 @@ class RunTest {
         assertThat(code).as(err.toString()).isZero();
         assertThat(Files.readString(dir.resolve("out/main.py"))).isEqualTo("print('mine')\nreviewed\n");
         assertThat(dir.resolve("out/.env")).doesNotExist();
+    }
+
+    @Test
+    void onlyTheChangeComesBackAndLandsOnABranchAndAsAPatch() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("project"));
+        PersonIdent who = new PersonIdent("Test", "test@example.invalid");
+        try (Git git = Git.init().setDirectory(project.toFile()).setInitialBranch("main").call()) {
+            Files.writeString(project.resolve("keep.txt"), "keep\n");
+            Files.writeString(project.resolve("edit.txt"), "one\n");
+            Files.writeString(project.resolve("gone.txt"), "gone\n");
+            Files.writeString(project.resolve("old.txt"), "moving\n");
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("first").setAuthor(who).setCommitter(who).setSign(false).call();
+        }
+        Files.writeString(project.resolve("edit.txt"), "one\nuncommitted\n");
+        String script = "echo two >> edit.txt && rm gone.txt && mv old.txt new.txt && echo new > added.txt\n" + result(false, "changed");
+        Path patch = dir.resolve("change.patch");
+        int code = run().run(request(script, OutputFormat.JSON, Duration.ofMinutes(1), List.of(project), List.of(), false,
+                new Landing("", false, patch, project)), ui());
+        assertThat(code).as(err.toString()).isZero();
+
+        JsonNode changes = Json.mapper().readTree(out.toString()).get("changes");
+        assertThat(changes.get("entries").toString()).contains("\"added.txt\"", "\"kind\":\"deleted\"", "\"from\":\"old.txt\"");
+        String branch = changes.get("branch").asText();
+        assertThat(branch).startsWith("cct/");
+        assertThat(changes.get("patch").asText()).isEqualTo(patch.toString());
+        assertThat(Files.readString(patch)).contains("rename from old.txt", "deleted file mode", "+two");
+        try (Git git = Git.open(project.toFile())) {
+            var repo = git.getRepository();
+            assertThat(repo.getBranch()).isEqualTo("main");
+            assertThat(git.status().call().getModified()).containsExactly("edit.txt");
+            var tip = repo.parseCommit(repo.resolve(branch));
+            assertThat(tip.getFullMessage()).startsWith("echo two").contains("Cct-Provider: docker");
+            assertThat(read(repo, branch + ":edit.txt")).isEqualTo("one\nuncommitted\ntwo\n");
+            assertThat(read(repo, branch + "~1:edit.txt")).isEqualTo("one\nuncommitted\n");
+            assertThat(repo.resolve(branch + ":gone.txt")).isNull();
+            assertThat(read(repo, branch + ":new.txt")).isEqualTo("moving\n");
+        }
+        // The project is as it was, and there is no results folder: the change landed on the branch and the patch.
+        assertThat(Files.readString(project.resolve("edit.txt"))).isEqualTo("one\nuncommitted\n");
+        assertThat(project.resolve("gone.txt")).exists();
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void theResultsFolderIsTheUploadPlusTheChangeWithDeletionsAbsent() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.writeString(project.resolve("keep.txt"), "keep\n");
+        Files.writeString(project.resolve("gone.txt"), "gone\n");
+        String script = "rm gone.txt && echo new > added.txt\n" + result(false, "changed");
+        int code = run().run(request(script, OutputFormat.JSON, Duration.ofMinutes(1), List.of(project), List.of(), false), ui());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(Files.readString(dir.resolve("out/keep.txt"))).isEqualTo("keep\n");
+        assertThat(Files.readString(dir.resolve("out/added.txt"))).isEqualTo("new\n");
+        assertThat(dir.resolve("out/gone.txt")).doesNotExist();
+        assertThat(dir.resolve("out/.claude")).doesNotExist();
+        JsonNode json = Json.mapper().readTree(out.toString());
+        assertThat(json.get("created").toString()).isEqualTo("[\"added.txt\"]");
+        assertThat(json.get("unchangedUploads").asInt()).isEqualTo(1);
+    }
+
+    private static String read(org.eclipse.jgit.lib.Repository repo, String revision) throws Exception {
+        return new String(repo.open(repo.resolve(revision)).getBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

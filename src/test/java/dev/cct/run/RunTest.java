@@ -226,10 +226,11 @@ class RunTest {
             assertThat(repo.resolve(branch + ":gone.txt")).isNull();
             assertThat(read(repo, branch + ":new.txt")).isEqualTo("moving\n");
         }
-        // The project is as it was, and there is no results folder: the change landed on the branch and the patch.
+        // The project is as it was; the results folder named (as with --output) has the change too.
         assertThat(Files.readString(project.resolve("edit.txt"))).isEqualTo("one\nuncommitted\n");
         assertThat(project.resolve("gone.txt")).exists();
-        assertThat(dir.resolve("out")).doesNotExist();
+        assertThat(dir.resolve("out/new.txt")).exists();
+        assertThat(dir.resolve("out/gone.txt")).doesNotExist();
     }
 
     @Test

@@ -19,6 +19,8 @@ public final class Needs {
     public static final Need E2B_SDK = new Need("E2B SDK conformance", "cct.requireE2bConformance");
     /** A live local Worker. */
     public static final Need WORKER = new Need("live Worker contract tests", "cct.requireWorker");
+    /** The git binary, which tests use to check what cct wrote with JGit. */
+    public static final Need GIT = new Need("git cross-checks", "cct.requireGit");
 
     private static final Set<String> PRINTED = ConcurrentHashMap.newKeySet();
 

@@ -1,0 +1,135 @@
+package dev.cct.changes.git;
+
+import dev.cct.changes.Change;
+import dev.cct.changes.ChangeSet;
+import dev.cct.changes.Contents;
+import dev.cct.changes.FileState;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Puts a run's change on a new branch without touching the user's working tree, index, HEAD or stash: trees are built
+ * in memory from HEAD's, and only new objects and the new branch's ref are written. The first commit is the uploaded
+ * state (the user's uncommitted edits and untracked files) when it differs from HEAD; the second is Claude's change.
+ */
+public final class BranchWriter {
+    private BranchWriter() {
+    }
+
+    private record Entry(FileMode mode, ObjectId id) {
+    }
+
+    /** Creates {@code branch}; fails, writing no ref, when it exists meanwhile. Returns the change's commit. */
+    public static ObjectId create(GitCheckout checkout, String branch, UploadedState uploaded, ChangeSet change,
+                                  Contents after, String message) throws IOException {
+        String prefix = checkout.prefix();
+        try (Repository repository = checkout.open(); ObjectInserter inserter = repository.newObjectInserter()) {
+            ObjectId head = repository.resolve(Constants.HEAD + "^{commit}");
+            ObjectId headTree = head == null ? null : repository.resolve(Constants.HEAD + "^{tree}");
+            Map<String, Entry> tree = headTree == null ? new TreeMap<>() : read(repository, headTree);
+
+            for (String missing : uploaded.trackedButMissing()) {
+                tree.remove(missing);
+            }
+            for (FileState file : uploaded.files()) {
+                String path = prefix + file.path();
+                Entry known = tree.get(path);
+                byte[] content = uploaded.contents().read(file);
+                ObjectId id = Blobs.id(content);
+                // Most uploaded files are HEAD's own blobs: only what the repository lacks is written.
+                if ((known == null || !known.id().equals(id)) && !repository.getObjectDatabase().has(id)) {
+                    inserter.insert(Constants.OBJ_BLOB, content);
+                }
+                tree.put(path, new Entry(Blobs.mode(file), id));
+            }
+            ObjectId uploadedTree = write(tree, inserter);
+
+            PersonIdent person = new PersonIdent(repository);
+            ObjectId parent = head;
+            if (headTree == null || !uploadedTree.equals(headTree)) {
+                parent = commit(inserter, uploadedTree, parent, person,
+                        "The uploaded state: uncommitted edits and untracked files\n\n" + trailers(message));
+            }
+
+            for (Change c : change.changes()) {
+                if (c.before() != null) {
+                    tree.remove(prefix + c.oldPath());
+                }
+                if (c.after() != null) {
+                    byte[] content = after.read(c.after());
+                    tree.put(prefix + c.path(), new Entry(Blobs.mode(c.after()), inserter.insert(Constants.OBJ_BLOB, content)));
+                }
+            }
+            ObjectId changed = commit(inserter, write(tree, inserter), parent, person, message);
+            inserter.flush();
+
+            RefUpdate update = repository.updateRef(Constants.R_HEADS + branch);
+            update.setNewObjectId(changed);
+            update.setExpectedOldObjectId(ObjectId.zeroId());
+            update.setRefLogMessage("cct: " + message.lines().findFirst().orElse("run"), false);
+            RefUpdate.Result result = update.update();
+            if (result != RefUpdate.Result.NEW) {
+                throw new IOException("could not create branch " + branch + " (" + result + ")");
+            }
+            return changed;
+        }
+    }
+
+    private static Map<String, Entry> read(Repository repository, ObjectId tree) throws IOException {
+        Map<String, Entry> entries = new TreeMap<>();
+        try (TreeWalk walk = new TreeWalk(repository)) {
+            walk.addTree(tree);
+            walk.setRecursive(true);
+            while (walk.next()) {
+                entries.put(walk.getPathString(), new Entry(walk.getFileMode(0), walk.getObjectId(0)));
+            }
+        }
+        return entries;
+    }
+
+    private static ObjectId write(Map<String, Entry> tree, ObjectInserter inserter) throws IOException {
+        DirCache index = DirCache.newInCore();
+        DirCacheBuilder builder = index.builder();
+        for (Map.Entry<String, Entry> e : tree.entrySet()) {
+            DirCacheEntry entry = new DirCacheEntry(e.getKey());
+            entry.setFileMode(e.getValue().mode());
+            entry.setObjectId(e.getValue().id());
+            builder.add(entry);
+        }
+        builder.finish();
+        return index.writeTree(inserter);
+    }
+
+    private static ObjectId commit(ObjectInserter inserter, ObjectId tree, ObjectId parent, PersonIdent person,
+                                   String message) throws IOException {
+        CommitBuilder commit = new CommitBuilder();
+        commit.setTreeId(tree);
+        if (parent != null) {
+            commit.setParentId(parent);
+        }
+        commit.setAuthor(person);
+        commit.setCommitter(person);
+        commit.setMessage(message);
+        return inserter.insert(commit);
+    }
+
+    /** The trailers of the change's message ("Cct-Run: ..."), so the first commit says which run made it too. */
+    private static String trailers(String message) {
+        StringBuilder trailers = new StringBuilder();
+        message.lines().filter(line -> line.startsWith("Cct-Run: ")).forEach(line -> trailers.append(line).append('\n'));
+        return trailers.toString();
+    }
+}

@@ -122,7 +122,7 @@ final class ChangeBack {
         }
         List<String> pruned = includeAll ? List.of() : List.copyOf(Excludes.DEFAULT_EXCLUDED_FOLDERS);
         Bytes out = new Bytes();
-        int code = sandbox.exec(new Sandbox.ExecSpec(WorkspaceScan.command(workspace, pruned), Map.of(), null, SCAN_TIMEOUT), out);
+        int code = sandbox.exec(new Sandbox.ExecSpec(WorkspaceScan.command(workspace, pruned), Map.of(), "/", SCAN_TIMEOUT), out);
         if (code != 0) {
             ui.debug("the workspace could not be listed in the sandbox (exit " + code + ": " + out.errorLine()
                     + "); bringing back the whole workspace");
@@ -143,6 +143,7 @@ final class ChangeBack {
             change = change.withRefused(gitFolders.stream().map(p -> p + ": a git folder is never part of the change").toList());
         }
         Path folder = results != null ? results : scratchFolder();
+        boolean existed = Files.exists(folder);
         ExtractionReport fetched = emptyReport();
         long transferred = 0;
         List<String> wanted = change.pathsToFetch();
@@ -159,6 +160,10 @@ final class ChangeBack {
         ExtractionReport report = fetched;
         if (results != null) {
             report = merge(materialiseUploads(change), fetched);
+        }
+        if (!existed && report.files() == 0 && report.symlinks() == 0 && Files.isDirectory(folder)) {
+            // No results folder for a run that produced nothing and uploaded nothing, as before.
+            deleteEmptyFolders(folder);
         }
         return new Brought(report, inResultsTerms(change), change, folder, transferred);
     }
@@ -181,7 +186,7 @@ final class ChangeBack {
         String home = sandbox.home();
         int code = sandbox.exec(new Sandbox.ExecSpec(
                 WorkspaceScan.stageCommand(workspace, home + "/" + CHANGED_LIST, home + "/" + STAGING),
-                Map.of(), null, SCAN_TIMEOUT), out);
+                Map.of(), "/", SCAN_TIMEOUT), out);
         if (code != 0) {
             throw new SandboxException("could not gather the changed files in the sandbox (exit " + code + ": "
                     + out.errorLine() + ")");

@@ -95,13 +95,13 @@ public final class ComponentParser {
         String yaml = text.substring(4, end + 1);
         Object parsed;
         try {
-            parsed = Json.yaml().readValue(yaml, Object.class);
+            parsed = FrontMatterRepair.parse(yaml);
         } catch (JsonProcessingException strict) {
             // Claude Code tries once more after a repair, else warns ("Failed to parse YAML frontmatter") and loads the
             // file without front matter. cct reads it the same way; the file is still installed as written.
             FrontMatterRepair.Result repaired = FrontMatterRepair.repair(yaml);
             try {
-                parsed = Json.yaml().readValue(repaired.text(), Object.class);
+                parsed = FrontMatterRepair.parse(repaired.text());
             } catch (JsonProcessingException e) {
                 String problem = firstLine(e.getOriginalMessage());
                 if (type != ComponentType.COMMAND) {
@@ -116,9 +116,9 @@ public final class ComponentParser {
                 return Map.of();
             }
             warnings.add(type.label() + " " + id + ": its front matter is not strict YAML ("
-                    + firstLine(strict.getOriginalMessage()) + "); installed as written, read as Claude Code reads it ("
+                    + firstLine(strict.getOriginalMessage()) + "); installed as written and read as Claude Code reads it, with "
                     + (repaired.quotedKeys().isEmpty() ? "leading tabs as spaces"
-                    : "values of " + String.join(", ", repaired.quotedKeys()) + " as quoted text") + ")");
+                    : String.join(", ", repaired.quotedKeys()) + " quoted"));
         }
         if (parsed == null) {
             return Map.of();

@@ -1,6 +1,8 @@
 package dev.cct.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.cct.core.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,9 @@ final class FrontMatterRepair {
     /** Characters that can make a plain value mean something else in YAML, or end it. */
     private static final Pattern SPECIAL = Pattern.compile("[{}\\[\\]*&#!|>%@`]|: ");
     private static final Pattern LEADING_TABS = Pattern.compile("^\\t+", Pattern.MULTILINE);
+    /** Reads a whole text: "[a] [b]" is not the list [a] followed by something ignored. */
+    private static final ObjectReader YAML = Json.yaml().readerFor(Object.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
      * @param text       the front matter as Claude Code reads it the second time
@@ -30,6 +35,10 @@ final class FrontMatterRepair {
     }
 
     private FrontMatterRepair() {
+    }
+
+    static Object parse(String yaml) throws JsonProcessingException {
+        return YAML.readValue(yaml);
     }
 
     static Result repair(String yaml) {
@@ -61,7 +70,7 @@ final class FrontMatterRepair {
         if (value.startsWith("[") && value.endsWith("]")) {
             try {
                 // A flow list such as "tools: [Read, Write]" stays a list.
-                if (Json.yaml().readValue(value, Object.class) instanceof List) {
+                if (parse(value) instanceof List) {
                     return false;
                 }
             } catch (JsonProcessingException notAList) {

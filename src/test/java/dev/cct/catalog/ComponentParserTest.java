@@ -68,6 +68,15 @@ class ComponentParserTest {
                 .contains("command c", "not strict YAML", "as Claude Code reads it", "argument-hint", "allowed-tools");
     }
 
+    /** "[a] [b]" starts like a flow list but is not one; read whole, it is text to quote. */
+    @Test
+    void anArgumentHintOfSeveralBracketsIsReadAsText() {
+        List<String> warnings = new ArrayList<>();
+        assertThat(frontMatter("argument-hint: [resource] [method] [flags]\n", warnings))
+                .containsEntry("argument-hint", "[resource] [method] [flags]");
+        assertThat(warnings).singleElement().asString().contains("with argument-hint quoted");
+    }
+
     @Test
     void anAgentWithAColonInItsDescriptionInstallsWithOneWarning() {
         Component agent = markdown(ComponentType.AGENT, "name: a\ndescription: Use when: the user asks\n");

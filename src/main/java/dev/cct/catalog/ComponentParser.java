@@ -78,8 +78,9 @@ public final class ComponentParser {
         return new Component(type, id, origin, content, description, null, supportFiles, List.copyOf(warnings));
     }
 
+    /** The front matter as Claude Code reads it; package-private for tests. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> frontMatter(ComponentType type, String id, String origin, String text,
+    static Map<String, Object> frontMatter(ComponentType type, String id, String origin, String text,
                                                    List<String> warnings) {
         if (!text.startsWith("---\n")) {
             if (type == ComponentType.COMMAND) {
@@ -92,28 +93,40 @@ public final class ComponentParser {
             throw malformed(type, id, origin, "its front matter is not closed by a '---' line");
         }
         String yaml = text.substring(4, end + 1);
+        Object parsed;
         try {
-            Object parsed = Json.yaml().readValue(yaml, Object.class);
-            if (parsed == null) {
+            parsed = FrontMatterRepair.parse(yaml);
+        } catch (JsonProcessingException strict) {
+            // Claude Code tries once more after a repair, else warns ("Failed to parse YAML frontmatter") and loads the
+            // file without front matter. cct reads it the same way; the file is still installed as written.
+            FrontMatterRepair.Result repaired = FrontMatterRepair.repair(yaml);
+            try {
+                parsed = FrontMatterRepair.parse(repaired.text());
+            } catch (JsonProcessingException e) {
+                String problem = firstLine(e.getOriginalMessage());
+                if (type != ComponentType.COMMAND) {
+                    // An agent or skill without its name and description is one Claude Code ignores: refused here
+                    // rather than installed to do nothing.
+                    throw malformed(type, id, origin, "its front matter is not valid YAML, even as Claude Code repairs it ("
+                            + problem + ")");
+                }
+                // A command still runs without its front matter; the npm tool installs it as written, so does cct.
+                warnings.add(type.label() + " " + id + ": its front matter is not valid YAML (" + problem
+                        + "); installed as written, but Claude Code may ignore its front matter (argument hint, allowed tools)");
                 return Map.of();
             }
-            if (!(parsed instanceof Map)) {
-                throw malformed(type, id, origin, "its front matter is not a YAML mapping");
-            }
-            return (Map<String, Object>) parsed;
-        } catch (JsonProcessingException e) {
-            String problem = firstLine(e.getOriginalMessage());
-            if (type != ComponentType.COMMAND) {
-                // Claude Code loads the file with no front matter then, and an agent or skill without its name and
-                // description is one it ignores: refused here rather than installed to do nothing.
-                throw malformed(type, id, origin, "its front matter is not valid YAML (" + problem + ")");
-            }
-            // Claude Code tries once more after a repair, else warns ("Failed to parse YAML frontmatter") and loads
-            // the command without it; the npm tool installs it as written. So does cct, and says so once.
-            warnings.add(type.label() + " " + id + ": its front matter is not valid YAML (" + problem
-                    + "); installed as written, but Claude Code may ignore its front matter (argument hint, allowed tools)");
+            warnings.add(type.label() + " " + id + ": its front matter is not strict YAML ("
+                    + firstLine(strict.getOriginalMessage()) + "); installed as written and read as Claude Code reads it, with "
+                    + (repaired.quotedKeys().isEmpty() ? "leading tabs as spaces"
+                    : String.join(", ", repaired.quotedKeys()) + " quoted"));
+        }
+        if (parsed == null) {
             return Map.of();
         }
+        if (!(parsed instanceof Map)) {
+            throw malformed(type, id, origin, "its front matter is not a YAML mapping");
+        }
+        return (Map<String, Object>) parsed;
     }
 
     /** The text after the front matter's closing line. */

@@ -48,13 +48,13 @@ class CctCommandTest {
 
     /** What Claude Code would warn about is said once, on stderr, and the file is installed as the npm tool writes it. */
     @Test
-    void aCommandWithNonYamlFrontMatterInstallsAsWrittenWithOneWarningLine() throws Exception {
+    void aCommandWithNonStrictYamlFrontMatterInstallsAsWrittenWithOneWarningLine() throws Exception {
         String text = "---\nargument-hint: [file] | --all\n---\nReview the staged changes.\n";
         java.nio.file.Files.writeString(dir.resolve("review.md"), text);
         CliRunner.Result result = cli().run("--command", "./review.md", "--yes");
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.err().lines().filter(line -> line.startsWith("warning: ")).toList()).singleElement().asString()
-                .contains("command review", "not valid YAML");
+                .contains("command review", "not strict YAML");
         assertThat(java.nio.file.Files.readString(dir.resolve(".claude/commands/review.md"))).isEqualTo(text);
     }
 

@@ -83,8 +83,9 @@ public final class DiffStat {
                 int plus = line.insertions();
                 int minus = line.deletions();
                 if (maxTotal > graphWidth) {
-                    plus = scale(plus, maxTotal, graphWidth);
-                    minus = scale(minus, maxTotal, graphWidth);
+                    int total = scale(line.total(), maxTotal, graphWidth);
+                    plus = Math.min(scale(plus, maxTotal, graphWidth), minus > 0 ? total - 1 : total);
+                    minus = total - plus;
                 }
                 if (plus + minus > 0) {
                     out.append(' ').append("+".repeat(plus)).append("-".repeat(minus));

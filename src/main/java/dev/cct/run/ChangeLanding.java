@@ -70,6 +70,12 @@ final class ChangeLanding {
         Contents after = new FolderContents(brought.folder());
         Optional<GitCheckout> git = landing.checkout() == null ? Optional.empty() : GitCheckout.find(landing.checkout());
         String prefix = git.map(GitCheckout::prefix).orElse("");
+        if (git.isPresent()) {
+            change = withoutIgnored(change, git.get(), ui);
+            if (change.isEmpty()) {
+                return new Landed(null, null, null, false, List.of(), verdict);
+            }
+        }
         DiffStat stat = DiffStat.of(change, base, after);
 
         boolean succeeded = verdict.exitCode() == ExitCode.OK;
@@ -124,6 +130,23 @@ final class ChangeLanding {
             }
         }
         return new Landed(stat, patch, branch, applied, advice, finalVerdict);
+    }
+
+    /**
+     * New files that the repository's .gitignore rules ignore (build output, logs) stay in the results folder but are
+     * not part of what lands in the repository, as {@code git add -A} would leave them out.
+     */
+    private static ChangeSet withoutIgnored(ChangeSet change, GitCheckout git, Ui ui) throws IOException {
+        List<String> added = change.changes().stream().filter(c -> c.before() == null).map(c -> git.prefix() + c.path()).toList();
+        if (added.isEmpty()) {
+            return change;
+        }
+        Set<String> ignored = git.ignored(added);
+        if (ignored.isEmpty()) {
+            return change;
+        }
+        ui.info("Left out of the change: " + ignored.size() + " new file(s) that .gitignore ignores");
+        return change.keepOnly(c -> c.before() != null || !ignored.contains(git.prefix() + c.path()));
     }
 
     /** "sandbox-1a2b3c4d5e6f.patch" beside the results folder (or in the working folder when there is none). */

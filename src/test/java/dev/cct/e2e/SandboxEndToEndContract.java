@@ -227,9 +227,9 @@ abstract class SandboxEndToEndContract {
             // The patch applies to the uploaded state, in a fresh clone, and gives the branch's tree.
             Path fresh = dir.resolve("fresh");
             ChangeRepository.git(dir, "clone", "-q", repo.root.toString(), fresh.toString());
-            ChangeRepository.git(fresh, "checkout", "-q", branch + "~1");
+            ChangeRepository.git(fresh, "checkout", "-q", "origin/" + branch + "~1");
             ChangeRepository.git(fresh, "apply", "--index", dir.resolve("change.patch").toString());
-            assertThat(ChangeRepository.git(fresh, "diff", "--cached", "--stat", branch)).isEmpty();
+            assertThat(ChangeRepository.git(fresh, "diff", "--cached", "--stat", "origin/" + branch)).isEmpty();
 
             // The results folder is the workspace as Claude left it; only the change came back.
             ChangeRepository.assertExpectedTree(dir.resolve("results"));

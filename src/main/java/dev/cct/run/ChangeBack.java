@@ -4,7 +4,6 @@ import dev.cct.archive.Excludes;
 import dev.cct.archive.ExtractionReport;
 import dev.cct.archive.SafeExtractor;
 import dev.cct.archive.TarWriter;
-import dev.cct.archive.UploadManifest;
 import dev.cct.changes.ArchiveContents;
 import dev.cct.changes.Change;
 import dev.cct.changes.ChangeSet;
@@ -66,7 +65,7 @@ final class ChangeBack {
      * @param folder      where the changed files' new content now lies (the results folder, or a scratch folder)
      * @param transferred bytes that crossed from the sandbox
      */
-    record Brought(ExtractionReport report, UploadManifest.Changes changes, ChangeSet change, Path folder, long transferred) {
+    record Brought(ExtractionReport report, ResultChanges changes, ChangeSet change, Path folder, long transferred) {
     }
 
     /**
@@ -231,7 +230,7 @@ final class ChangeBack {
         return change.keepOnly(c -> !c.needsContent() || Files.exists(folder.resolve(c.path()), LinkOption.NOFOLLOW_LINKS));
     }
 
-    private UploadManifest.Changes inResultsTerms(ChangeSet change) {
+    private ResultChanges inResultsTerms(ChangeSet change) {
         List<String> created = new ArrayList<>();
         List<String> modified = new ArrayList<>();
         for (Change c : change.changes()) {
@@ -244,11 +243,11 @@ final class ChangeBack {
         }
         long touched = change.changes().stream().filter(c -> c.before() != null).count();
         int unchanged = (int) Math.max(0, uploaded().size() - touched);
-        return new UploadManifest.Changes(created, modified, unchanged);
+        return new ResultChanges(created, modified, unchanged);
     }
 
     /** "2 new, 1 changed, 1 deleted file(s) (40 unchanged uploads)". */
-    static String describe(UploadManifest.Changes changes, ChangeSet change) {
+    static String describe(ResultChanges changes, ChangeSet change) {
         long deleted = change.count(Change.Kind.DELETED);
         String produced = changes.created().size() + " new, " + changes.modified().size() + " changed"
                 + (deleted == 0 ? "" : ", " + deleted + " deleted") + " file(s)";

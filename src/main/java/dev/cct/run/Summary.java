@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.cct.archive.ExtractionReport;
-import dev.cct.archive.UploadManifest;
 import dev.cct.changes.Change;
 import dev.cct.core.ExitCode;
 import dev.cct.core.Format;
@@ -25,7 +24,7 @@ final class Summary {
     static void print(Ui ui, RunRequest request, Verdict verdict, ClaudeSession.Result claude, ChangeBack.Brought brought,
                       ChangeLanding.Landed landed, Path output, Path cwd, Duration took) {
         ExtractionReport report = brought.report();
-        UploadManifest.Changes changes = brought.changes();
+        ResultChanges changes = brought.changes();
         RunOutcome outcome = claude.outcome();
         if (request.outputFormat() == OutputFormat.JSON) {
             ObjectNode json = Json.mapper().createObjectNode();

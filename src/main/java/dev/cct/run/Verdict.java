@@ -1,6 +1,5 @@
 package dev.cct.run;
 
-import dev.cct.archive.UploadManifest;
 import dev.cct.core.ExitCode;
 import dev.cct.core.Format;
 import dev.cct.stream.RunOutcome;
@@ -12,7 +11,7 @@ import java.time.Duration;
  */
 record Verdict(int exitCode, String status, String message) {
 
-    static Verdict of(ClaudeSession.Result claude, boolean interrupted, Duration timeout, UploadManifest.Changes changes) {
+    static Verdict of(ClaudeSession.Result claude, boolean interrupted, Duration timeout, ResultChanges changes) {
         RunOutcome outcome = claude.outcome();
         if (interrupted || claude.ending() == ClaudeSession.Ending.INTERRUPTED) {
             return new Verdict(ExitCode.INTERRUPTED, "interrupted", "Interrupted");

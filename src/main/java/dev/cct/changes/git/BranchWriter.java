@@ -44,8 +44,14 @@ public final class BranchWriter {
             for (String missing : uploaded.trackedButMissing()) {
                 tree.remove(missing);
             }
+            // Without a git program the upload took ignored files too; the uploaded state is what git would track.
+            java.util.Set<String> ignored = checkout.ignored(uploaded.files().stream()
+                    .map(file -> prefix + file.path()).filter(path -> !tree.containsKey(path)).toList());
             for (FileState file : uploaded.files()) {
                 String path = prefix + file.path();
+                if (ignored.contains(path)) {
+                    continue;
+                }
                 Entry known = tree.get(path);
                 byte[] content = uploaded.contents().read(file);
                 ObjectId id = Blobs.id(content);

@@ -19,16 +19,24 @@ public final class WorkspaceScan {
     public static final int MISSING_TOOLS = 3;
 
     private static final String SCAN_SCRIPT = String.join("\n",
-            "ws=$1; shift",
+            "ws=$1; since=$2; shift 2",
             "for tool in find xargs sha256sum; do command -v $tool >/dev/null 2>&1 || { echo \"$tool is missing\" >&2; exit 3; }; done",
             "find --version 2>/dev/null | grep -q GNU || { echo 'find is not GNU find' >&2; exit 3; }",
             "cd \"$ws\" || exit 3",
-            // One pass for the entries, a second one hashing the same files: the listing itself never reads content.
             "find . -mindepth 1 \\( -name .git -prune -printf 'G\\0%P\\0' \\) -o \\( \"$@\" \\) -prune"
                     + " -o \\( -type f -printf 'F\\0%m\\0%s\\0%P\\0' \\) -o \\( -type l -printf 'L\\0%P\\0%l\\0' \\) || exit 3",
-            "printf 'H\\0'",
-            "find . -mindepth 1 \\( -name .git -o \\( \"$@\" \\) \\) -prune -o -type f -printf '%P\\0'"
-                    + " | xargs -0 -r sha256sum -z -- || exit 3");
+            // A file whose status has not changed since the mark (written just before Claude started) is as it was
+            // uploaded: every write, chmod, link or rename changes a file's ctime, and nothing can set it back.
+            // Only the others are read and hashed.
+            "if [ -n \"$since\" ] && [ -e \"$since\" ]; then",
+            "  printf 'S\\0'",
+            "  find . -mindepth 1 \\( -name .git -o \\( \"$@\" \\) \\) -prune -o -type f -cnewer \"$since\" -printf '%P\\0'"
+                    + " | xargs -0 -r sha256sum -z -- || exit 3",
+            "else",
+            "  printf 'H\\0'",
+            "  find . -mindepth 1 \\( -name .git -o \\( \"$@\" \\) \\) -prune -o -type f -printf '%P\\0'"
+                    + " | xargs -0 -r sha256sum -z -- || exit 3",
+            "fi");
 
     private static final String STAGE_SCRIPT = String.join("\n",
             "ws=$1; list=$2; dest=$3",
@@ -43,12 +51,39 @@ public final class WorkspaceScan {
     private WorkspaceScan() {
     }
 
-    /** What the listing found: the workspace's entries, and the .git folders it did not enter. */
-    public record Scan(List<FileState> entries, List<String> gitFolders) {
+    /**
+     * What the listing found: the workspace's entries, and the .git folders it did not enter.
+     *
+     * @param unhashed files the listing did not read because their status had not changed since the mark: as uploaded
+     */
+    public record Scan(List<FileState> entries, List<Unchanged> unhashed, List<String> gitFolders) {
         public Scan {
             entries = List.copyOf(entries);
+            unhashed = List.copyOf(unhashed);
             gitFolders = List.copyOf(gitFolders);
         }
+
+        /**
+         * The entries, each unread file taking the hash of the upload's file at its path; empty when one has no
+         * uploaded file of its size there (then only a listing that reads every file can say what it holds).
+         */
+        public java.util.Optional<List<FileState>> resolve(java.util.Collection<FileState> uploaded) {
+            Map<String, FileState> byPath = new HashMap<>();
+            uploaded.forEach(state -> byPath.put(state.path(), state));
+            List<FileState> all = new ArrayList<>(entries);
+            for (Unchanged file : unhashed) {
+                FileState was = byPath.get(file.path());
+                if (was == null || was.isSymlink() || was.size() != file.size()) {
+                    return java.util.Optional.empty();
+                }
+                all.add(FileState.file(file.path(), file.executable(), file.size(), was.sha256()));
+            }
+            return java.util.Optional.of(all);
+        }
+    }
+
+    /** A file listed without its hash. */
+    public record Unchanged(String path, boolean executable, long size) {
     }
 
     /**
@@ -56,7 +91,15 @@ public final class WorkspaceScan {
      * entered, nor is any .git folder (each one is reported).
      */
     public static List<String> command(String workspace, List<String> prunedNames) {
-        List<String> command = new ArrayList<>(List.of("sh", "-c", SCAN_SCRIPT, "cct-scan", workspace));
+        return command(workspace, prunedNames, "");
+    }
+
+    /**
+     * As {@link #command(String, List)}, reading only the files whose status changed after {@code sinceFile}'s
+     * modification ("" or a missing file: every file).
+     */
+    public static List<String> command(String workspace, List<String> prunedNames, String sinceFile) {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", SCAN_SCRIPT, "cct-scan", workspace, sinceFile));
         if (prunedNames.isEmpty()) {
             command.add("-false");
         } else {
@@ -88,6 +131,7 @@ public final class WorkspaceScan {
         List<String> gitFolders = new ArrayList<>();
         int i = 0;
         boolean hashes = false;
+        boolean partial = false;
         Map<String, String> digests = new HashMap<>();
         while (i < tokens.size()) {
             String tag = tokens.get(i);
@@ -113,8 +157,9 @@ public final class WorkspaceScan {
                     entries.add(FileState.symlink(need(tokens, i + 1), need(tokens, i + 2)));
                     i += 3;
                 }
-                case "H" -> {
+                case "H", "S" -> {
                     hashes = true;
+                    partial = tag.equals("S");
                     i++;
                 }
                 default -> throw new IllegalArgumentException("unexpected entry tag '" + abbreviate(tag) + "'");
@@ -123,10 +168,11 @@ public final class WorkspaceScan {
         if (!hashes) {
             throw new IllegalArgumentException("the listing ended before the hashes");
         }
+        List<Unchanged> unhashed = new ArrayList<>();
         for (String[] file : files) {
             String path = file[2];
             String digest = digests.get(path);
-            if (digest == null) {
+            if (digest == null && !partial) {
                 throw new IllegalArgumentException("no hash for " + path);
             }
             int mode;
@@ -137,9 +183,13 @@ public final class WorkspaceScan {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("unreadable mode or size for " + path);
             }
-            entries.add(FileState.file(path, (mode & 0100) != 0, size, digest));
+            if (digest == null) {
+                unhashed.add(new Unchanged(path, (mode & 0100) != 0, size));
+            } else {
+                entries.add(FileState.file(path, (mode & 0100) != 0, size, digest));
+            }
         }
-        return new Scan(entries, gitFolders);
+        return new Scan(entries, unhashed, gitFolders);
     }
 
     private static List<String> tokens(byte[] output) {

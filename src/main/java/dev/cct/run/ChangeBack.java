@@ -55,6 +55,7 @@ final class ChangeBack {
     private final Path cwd;
     private final boolean whole;
     private Path scratch;
+    private List<String> gitFolders = List.of();
 
     /**
      * What one bring-back found and wrote.
@@ -96,8 +97,8 @@ final class ChangeBack {
 
     Brought fetch(Progress progress, Ui ui) throws SandboxException, IOException, InterruptedException {
         progress.start("Bringing back changes");
-        WorkspaceScan.Scan scan = scan(ui);
-        Brought brought = scan == null ? fetchWhole() : fetchChanged(scan);
+        List<FileState> found = scan(ui);
+        Brought brought = found == null ? fetchWhole() : fetchChanged(found);
         String where = results == null ? "" : " to " + display(results, cwd);
         progress.done("Brought back " + describe(brought.changes(), brought.change()) + ", "
                 + Format.bytes(brought.transferred()) + " transferred" + where);
@@ -115,13 +116,30 @@ final class ChangeBack {
         return scratch;
     }
 
-    private WorkspaceScan.Scan scan(Ui ui) throws SandboxException, InterruptedException {
+    /** The listing of the workspace Claude left, or null when the sandbox cannot make one. */
+    private List<FileState> scan(Ui ui) throws SandboxException, InterruptedException {
         if (whole) {
             return null;
         }
+        WorkspaceScan.Scan scan = scan(ui, sandbox.home() + "/" + ClaudeCommand.STARTED_FILE);
+        if (scan == null) {
+            return null;
+        }
+        gitFolders = scan.gitFolders();
+        java.util.Optional<List<FileState>> entries = scan.resolve(base.states());
+        if (entries.isPresent()) {
+            return entries.get();
+        }
+        // A file the listing did not read is not one the upload had: only a listing that reads everything can tell.
+        scan = scan(ui, "");
+        return scan == null ? null : scan.resolve(List.of()).orElse(null);
+    }
+
+    private WorkspaceScan.Scan scan(Ui ui, String since) throws SandboxException, InterruptedException {
         List<String> pruned = includeAll ? List.of() : List.copyOf(Excludes.DEFAULT_EXCLUDED_FOLDERS);
         Bytes out = new Bytes();
-        int code = sandbox.exec(new Sandbox.ExecSpec(WorkspaceScan.command(workspace, pruned), Map.of(), "/", SCAN_TIMEOUT), out);
+        int code = sandbox.exec(new Sandbox.ExecSpec(WorkspaceScan.command(workspace, pruned, since), Map.of(), "/",
+                SCAN_TIMEOUT), out);
         if (code != 0) {
             ui.debug("the workspace could not be listed in the sandbox (exit " + code + ": " + out.errorLine()
                     + "); bringing back the whole workspace");
@@ -135,9 +153,9 @@ final class ChangeBack {
         }
     }
 
-    private Brought fetchChanged(WorkspaceScan.Scan scan) throws SandboxException, IOException, InterruptedException {
-        ChangeSet change = ChangeSet.between(uploaded(), scan.entries(), ignored);
-        List<String> gitFolders = scan.gitFolders().stream().filter(p -> !ignored.test(p)).toList();
+    private Brought fetchChanged(List<FileState> found) throws SandboxException, IOException, InterruptedException {
+        ChangeSet change = ChangeSet.between(uploaded(), found, ignored);
+        List<String> gitFolders = this.gitFolders.stream().filter(p -> !ignored.test(p)).toList();
         if (!gitFolders.isEmpty()) {
             change = change.withRefused(gitFolders.stream().map(p -> p + ": a git folder is never part of the change").toList());
         }

@@ -19,9 +19,14 @@ import java.util.UUID;
 final class ClaudeCommand {
     /** The variable that marks Claude's processes; its value is one run's random mark. */
     static final String MARK = "CCT_CLAUDE_RUN";
+    /**
+     * Written just before Claude starts, below the home folder: a workspace file whose status has not changed since
+     * is as it was uploaded, which spares the bring-back reading it.
+     */
+    static final String STARTED_FILE = ".cct/claude.pid";
     /** Claude's own command: the prompt comes from a file on stdin, never from this string. */
     static final String CLAUDE_SCRIPT = "export " + MARK + "=\"$1\"; shift; "
-            + "mkdir -p \"$HOME/.cct\" && echo $$ > \"$HOME/.cct/claude.pid\" && "
+            + "mkdir -p \"$HOME/.cct\" && echo $$ > \"$HOME/" + STARTED_FILE + "\" && "
             + "exec claude -p --output-format stream-json --verbose --dangerously-skip-permissions \"$@\" "
             + "< \"$HOME/" + WorkspaceArchive.PROMPT + "\"";
     /**
@@ -29,7 +34,7 @@ final class ClaudeCommand {
      * mark, again while it finds some.
      */
     static final String STOP_SCRIPT = MarkedProcesses.SIGNAL_FUNCTION
-            + "m=" + MARK + "=$1; p=$(cat \"$HOME/.cct/claude.pid\" 2>/dev/null); "
+            + "m=" + MARK + "=$1; p=$(cat \"$HOME/" + STARTED_FILE + "\" 2>/dev/null); "
             + "signal_marked TERM \"$m\" || exit 0; "
             + "i=0; while [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; "
             + "i=0; while [ $i -lt 20 ] && signal_marked KILL \"$m\"; do i=$((i+1)); done; exit 0";

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,6 +54,43 @@ class WorkspaceScanTest {
         FileState tool = scan.entries().stream().filter(s -> s.path().equals("sub/deeper/tool.sh")).findFirst().orElseThrow();
         assertThat(tool.executable()).isTrue();
         assertThat(scan.entries()).contains(FileState.symlink("dangling", "../nowhere"));
+    }
+
+    @Test
+    void onlyFilesWhoseStatusChangedSinceTheMarkAreReadAndTheRestTakeTheUploadsHashes() throws Exception {
+        List<FileState> uploaded = LocalStates.scan(ws, path -> path.equals("node_modules"));
+        Path mark = dir.resolve("started");
+        Files.writeString(mark, "1");
+        // The mark must be later than every upload's status change and earlier than Claude's first write, as it is
+        // in a run; file times are coarse, so wait until the clock has passed it instead of assuming it has.
+        FileTime latest = FileTime.fromMillis(0);
+        for (Path p : Files.walk(ws).toList()) {
+            FileTime ctime = (FileTime) Files.getAttribute(p, "unix:ctime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            latest = ctime.compareTo(latest) > 0 ? ctime : latest;
+        }
+        Files.setLastModifiedTime(mark, FileTime.from(latest.toInstant().plusNanos(1)));
+        Path probe = dir.resolve("probe");
+        FileTime markTime = Files.getLastModifiedTime(mark);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(1)).until(() -> {
+            Files.writeString(probe, "tick");
+            return ((FileTime) Files.getAttribute(probe, "unix:ctime")).compareTo(markTime) > 0;
+        });
+        Files.writeString(ws.resolve("plain.txt"), "changed by Claude\n");
+        Files.setPosixFilePermissions(ws.resolve("empty"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.move(ws.resolve("with space.txt"), ws.resolve("renamed.txt"));
+
+        WorkspaceScan.Scan scan = WorkspaceScan.parse(run(WorkspaceScan.command(ws.toString(), List.of("node_modules"), mark.toString())));
+        assertThat(scan.entries()).extracting(FileState::path).contains("plain.txt", "empty", "renamed.txt")
+                .doesNotContain("sub/deeper/tool.sh", "-dash.txt");
+        assertThat(scan.unhashed()).extracting(WorkspaceScan.Unchanged::path).contains("sub/deeper/tool.sh", "-dash.txt");
+        List<FileState> resolved = scan.resolve(uploaded).orElseThrow();
+        assertThat(sorted(resolved)).containsExactlyElementsOf(sorted(LocalStates.scan(ws, path -> path.equals("node_modules"))));
+
+        // An unread file the upload did not have (or had with another size) cannot be resolved from it.
+        assertThat(scan.resolve(List.of())).isEmpty();
+        // Without the mark every file is read.
+        assertThat(WorkspaceScan.parse(run(WorkspaceScan.command(ws.toString(), List.of("node_modules"), dir.resolve("no-such").toString())))
+                .unhashed()).isEmpty();
     }
 
     @Test

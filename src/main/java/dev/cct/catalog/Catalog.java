@@ -69,8 +69,9 @@ public final class Catalog {
      * One listed component.
      *
      * @param source where its name resolves: {@link #BUNDLED}, {@link #UPSTREAM} or {@link #CACHED_UPSTREAM}
+     * @param text   what a search looks through besides the name: the whole description
      */
-    public record Entry(ComponentType type, String id, String description, long downloads, String source) {
+    public record Entry(ComponentType type, String id, String description, long downloads, String source, String text) {
     }
 
     /** Every component cct can name, and a one-line note when the upstream index could not be had. */
@@ -120,11 +121,11 @@ public final class Catalog {
             List<Entry> ofType = new ArrayList<>();
             for (Component c : list(type)) {
                 if (!upstream.containsKey(c.id())) {
-                    ofType.add(new Entry(type, c.id(), c.description(), 0, BUNDLED));
+                    ofType.add(new Entry(type, c.id(), c.description(), 0, BUNDLED, c.description()));
                 }
             }
             for (CatalogIndex.Entry e : upstream.values()) {
-                ofType.add(new Entry(type, e.id(), e.description(), e.downloads(), listedSource(type, e.id())));
+                ofType.add(new Entry(type, e.id(), e.description(), e.downloads(), listedSource(type, e.id()), e.text()));
             }
             ofType.sort(Comparator.comparingLong(Entry::downloads).reversed().thenComparing(Entry::id));
             entries.addAll(ofType);

@@ -59,7 +59,7 @@ public final class ComponentsCommand {
         for (ComponentType t : types) {
             for (Catalog.Entry e : listing.of(t)) {
                 String id = e.id().toLowerCase(Locale.ROOT);
-                String text = id + " " + e.description().toLowerCase(Locale.ROOT);
+                String text = id + " " + e.text().toLowerCase(Locale.ROOT);
                 if (needles.stream().allMatch(text::contains)) {
                     int score = (int) needles.stream().filter(id::contains).count();
                     hits.add(new Hit(e, score));

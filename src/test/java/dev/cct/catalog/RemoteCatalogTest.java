@@ -277,8 +277,8 @@ class RemoteCatalogTest {
         Catalog catalog = new Catalog(BundledCatalog.load(), remote, index, environment);
         var agents = catalog.listing().of(ComponentType.AGENT);
         assertThat(agents.subList(0, 2)).containsExactly(
-                new Catalog.Entry(ComponentType.AGENT, "security/security-auditor", "Theirs.", 9, Catalog.UPSTREAM),
-                new Catalog.Entry(ComponentType.AGENT, "lang/rust-pro", "Rust.", 5, Catalog.CACHED_UPSTREAM));
+                new Catalog.Entry(ComponentType.AGENT, "security/security-auditor", "Theirs.", 9, Catalog.UPSTREAM, "Theirs."),
+                new Catalog.Entry(ComponentType.AGENT, "lang/rust-pro", "Rust.", 5, Catalog.CACHED_UPSTREAM, "Rust."));
         assertThat(agents.stream().filter(e -> e.id().equals("security/security-auditor"))).hasSize(1);
         assertThat(catalog.listing().note()).isNull();
         // Served from the same cache folder as components: a stopped server changes nothing for a fresh copy.

@@ -125,6 +125,10 @@ class ComponentsIndexTest {
         assertThat(named(hits, "development-team/react-expert").path("source").asText()).isEqualTo("bundled");
         assertThat(search.err()).isEmpty();
 
+        // Words further down a description count too; the listing shows its first line only.
+        JsonNode deeper = Json.mapper().readTree(cli().run("components", "search", "</example>", "--json").out());
+        assertThat(names(deeper)).containsExactly("web/react-pro");
+
         CliRunner.Result table = cli().run("components", "search", "react");
         assertThat(table.out()).containsPattern("web/react-pro +upstream +300 +Builds React apps\\.")
                 .containsPattern("development-team/react-expert +bundled");

@@ -3,6 +3,7 @@ package dev.cct.catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cct.core.CctException;
 import dev.cct.core.Environment;
+import dev.cct.core.ExitCode;
 import dev.cct.core.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -226,6 +227,12 @@ public final class Catalog {
                     : new Resolved(load(bundled, type, id), BUNDLED, null);
         } catch (RemoteCatalog.Unreachable e) {
             return new Resolved(load(bundled, type, id), BUNDLED_OFFLINE, e.getMessage());
+        } catch (CctException e) {
+            // Upstream's skill folder could not be listed: as unreachable as a file that could not be fetched.
+            if (e.getCause() instanceof RemoteCatalog.Unreachable u) {
+                return new Resolved(load(bundled, type, id), BUNDLED_OFFLINE, u.getMessage());
+            }
+            throw e;
         }
     }
 
@@ -349,21 +356,22 @@ public final class Catalog {
                     if (!path.equals(mainPath)) {
                         byte[] bytes = source.read(path);
                         if (bytes == null) {
-                            throw incompleteSkill(id, source.describe(path) + " is missing");
+                            throw incompleteSkill(id, source.describe(path) + " is missing", null);
                         }
                         support.put(path.substring(folder.length()), bytes);
                     }
                 }
             } catch (RemoteCatalog.Unreachable e) {
-                throw incompleteSkill(id, e.getMessage());
+                throw incompleteSkill(id, e.getMessage(), e);
             }
         }
         return ComponentParser.parse(type, id, source.describe(mainPath), main, ComponentParser.copy(support));
     }
 
-    private static CctException incompleteSkill(String id, String why) {
-        return CctException.badInput("skill " + id + " cannot be fetched whole: " + why,
-                "try again when the catalog is reachable; nothing was installed");
+    /** {@code unreachable}: the listing that could not be had, so a bundled copy may still stand in. */
+    private static CctException incompleteSkill(String id, String why, RemoteCatalog.Unreachable unreachable) {
+        return new CctException(ExitCode.BAD_INPUT, "skill " + id + " cannot be fetched whole: " + why
+                + "; try again when the catalog is reachable; nothing was installed", unreachable);
     }
 
     private Component loadLocal(ComponentType type, String spec) {

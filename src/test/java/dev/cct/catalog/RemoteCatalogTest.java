@@ -251,6 +251,15 @@ class RemoteCatalogTest {
     }
 
     @Test
+    void aBundledSkillWhoseUpstreamFolderCannotBeListedFallsBackToTheBundledCopy() {
+        files.put("/components/skills/security/threat-model/SKILL.md", "---\nname: threat-model\ndescription: Theirs.\n---\nx\n");
+        Catalog.Resolved skill = skillCatalog(Clock.systemUTC()).locate(ComponentType.SKILL, "security/threat-model");
+        assertThat(skill.source()).isEqualTo(Catalog.BUNDLED_OFFLINE);
+        assertThat(skill.offlineReason()).contains("no listing");
+        assertThat(skill.component().supportFiles()).isNotEmpty();
+    }
+
+    @Test
     void aHostThatDidNotAnswerIsNotAskedAgainInTheSameRun() {
         // Answers nothing at all: the client sees the connection close, as with a dead proxy.
         AtomicInteger broken = new AtomicInteger();

@@ -3,6 +3,7 @@ package dev.cct.catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cct.core.CctException;
 import dev.cct.core.Environment;
+import dev.cct.core.ExitCode;
 import dev.cct.core.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,10 +24,17 @@ import java.util.stream.Stream;
 
 /**
  * Turns what users type ({@code security/security-auditor}, {@code frontend-developer}, {@code ./my-agent.md})
- * into validated components: local paths first, then the bundled catalog (full name, category alias, or unique
- * short name), then the remote catalog for full names it does not hold.
+ * into validated components: local paths first, then the names the bundled catalog knows (full name, category
+ * alias, or unique short name), then the remote catalog for full names it does not hold. A bundled name that
+ * upstream also has is upstream's component: the bundled copy only stands in when upstream cannot be asked and
+ * nothing is cached, so cct installs what the npm tool would.
  */
 public final class Catalog {
+    public static final String BUNDLED = "bundled";
+    public static final String UPSTREAM = "upstream";
+    public static final String CACHED_UPSTREAM = "cached upstream";
+    public static final String BUNDLED_OFFLINE = "bundled (offline copy)";
+    public static final String LOCAL = "local";
     private static final long MAX_LOCAL_FILE = 1 << 20;
     private final BundledCatalog bundled;
     private final CatalogSource remote;
@@ -59,11 +67,12 @@ public final class Catalog {
     }
 
     /**
-     * One listed component: bundled ones are also counted by upstream's downloads when the index names them.
+     * One listed component.
      *
-     * @param source "bundled" or "upstream"
+     * @param source where its name resolves: {@link #BUNDLED}, {@link #UPSTREAM} or {@link #CACHED_UPSTREAM}
+     * @param text   what a search looks through besides the name: the whole description
      */
-    public record Entry(ComponentType type, String id, String description, long downloads, String source) {
+    public record Entry(ComponentType type, String id, String description, long downloads, String source, String text) {
     }
 
     /** Every component cct can name, and a one-line note when the upstream index could not be had. */
@@ -74,9 +83,10 @@ public final class Catalog {
     }
 
     /**
-     * Bundled components plus upstream's index, each id once (the bundled copy wins), ordered by type, then most
-     * downloaded first. The index is cached like remote components: without network or cache the bundled ones
-     * are still listed, with a note saying why the rest are not.
+     * Bundled components plus upstream's index, each name once, ordered by type, then most downloaded first. A
+     * name both hold is listed as upstream's, since that is what it installs. The index is cached like remote
+     * components: without network or cache the bundled ones are still listed, with a note saying why the rest
+     * are not.
      */
     public Listing listing() {
         if (listing != null) {
@@ -86,54 +96,55 @@ public final class Catalog {
         CatalogIndex index = null;
         if (indexUrl != null) {
             int slash = indexUrl.lastIndexOf('/');
-            RemoteCatalog source = new RemoteCatalog(indexUrl.substring(0, slash), environment.cacheDirectory(),
-                    Duration.ofHours(24), Clock.systemUTC());
+            String folder = indexUrl.substring(0, slash);
+            RemoteCatalog source = remote instanceof RemoteCatalog r ? r.beside(folder)
+                    : new RemoteCatalog(folder, environment.cacheDirectory(), Duration.ofHours(24), Clock.systemUTC());
+            String only = "; showing bundled components only";
             try {
                 byte[] bytes = source.read(indexUrl.substring(slash + 1));
                 if (bytes == null) {
-                    note = "the upstream index " + indexUrl + " does not exist (HTTP 404); listing bundled components only";
+                    note = "the upstream index " + indexUrl + " does not exist (HTTP 404)" + only;
                 } else {
                     index = CatalogIndex.parse(bytes);
                 }
             } catch (RemoteCatalog.Unreachable e) {
-                note = "upstream index unavailable: " + e.getMessage() + "; listing bundled components only";
+                note = "upstream index unreachable: " + e.getMessage() + only;
             } catch (IllegalArgumentException e) {
-                note = "the upstream index " + indexUrl + " is unreadable (" + e.getMessage() + "); listing bundled components only";
+                note = "the upstream index " + indexUrl + " is unreadable (" + e.getMessage() + ")" + only;
             }
         }
         List<Entry> entries = new ArrayList<>();
         for (ComponentType type : ComponentType.values()) {
-            List<CatalogIndex.Entry> upstream = index == null ? List.of() : index.entries(type);
-            Map<String, Long> downloads = new LinkedHashMap<>();
-            Map<String, List<CatalogIndex.Entry>> byName = new LinkedHashMap<>();
-            for (CatalogIndex.Entry e : upstream) {
-                downloads.merge(e.id(), e.downloads(), Math::max);
-                byName.computeIfAbsent(lastPart(e.id()), k -> new ArrayList<>()).add(e);
+            Map<String, CatalogIndex.Entry> upstream = new LinkedHashMap<>();
+            for (CatalogIndex.Entry e : index == null ? List.<CatalogIndex.Entry>of() : index.entries(type)) {
+                upstream.putIfAbsent(e.id(), e);
             }
             List<Entry> ofType = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
             for (Component c : list(type)) {
-                Long count = downloads.get(c.id());
-                List<CatalogIndex.Entry> named = byName.getOrDefault(c.name(), List.of());
-                if (count == null && named.size() == 1) {
-                    // Bundled components sometimes sit in another category than upstream's: a unique name is the
-                    // same component, counted once and listed once.
-                    count = named.get(0).downloads();
-                    seen.add(named.get(0).id());
+                if (!upstream.containsKey(c.id())) {
+                    ofType.add(new Entry(type, c.id(), c.description(), 0, BUNDLED, c.description()));
                 }
-                ofType.add(new Entry(type, c.id(), c.description(), count == null ? 0L : count, "bundled"));
-                seen.add(c.id());
             }
-            for (CatalogIndex.Entry e : upstream) {
-                if (seen.add(e.id())) {
-                    ofType.add(new Entry(type, e.id(), e.description(), e.downloads(), "upstream"));
-                }
+            for (CatalogIndex.Entry e : upstream.values()) {
+                ofType.add(new Entry(type, e.id(), e.description(), e.downloads(), listedSource(type, e.id()), e.text()));
             }
             ofType.sort(Comparator.comparingLong(Entry::downloads).reversed().thenComparing(Entry::id));
             entries.addAll(ofType);
         }
         listing = new Listing(List.copyOf(entries), note);
         return listing;
+    }
+
+    /** An upstream component already on disk installs offline: worth telling apart in a listing. */
+    private String listedSource(ComponentType type, String id) {
+        return remote instanceof RemoteCatalog r && r.isCached(type.mainPath(id)) ? CACHED_UPSTREAM : UPSTREAM;
+    }
+
+    /** Every name of {@code type} cct knows of: bundled, and upstream's index when it could be had. */
+    public List<String> names(ComponentType type) {
+        Set<String> names = new LinkedHashSet<>(bundled.ids(type));
+        listing().of(type).forEach(e -> names.add(e.id()));
+        return List.copyOf(names);
     }
 
     public BundledCatalog bundled() {
@@ -149,47 +160,99 @@ public final class Catalog {
         return components;
     }
 
+    /**
+     * A resolved component and where it came from.
+     *
+     * @param source        {@link #LOCAL}, {@link #BUNDLED}, {@link #UPSTREAM}, {@link #CACHED_UPSTREAM}, or
+     *                      {@link #BUNDLED_OFFLINE} when upstream has the name but could not be asked
+     * @param offlineReason why upstream could not be asked, for {@link #BUNDLED_OFFLINE}; else null
+     */
+    public record Resolved(Component component, String source, String offlineReason) {
+    }
+
     public Component resolve(ComponentType type, String spec) {
+        return locate(type, spec).component();
+    }
+
+    public Resolved locate(ComponentType type, String spec) {
         String name = spec.trim();
         if (name.isEmpty()) {
             throw CctException.badInput("empty " + type.label() + " name", "give --" + type.label() + " a name such as "
                     + example(type));
         }
         if (looksLikePath(name)) {
-            return loadLocal(type, name);
+            return new Resolved(loadLocal(type, name), LOCAL, null);
         }
         String id = name.toLowerCase(Locale.ROOT).endsWith(type.suffix()) ? name.substring(0, name.length() - type.suffix().length()) : name;
         List<String> ids = bundled.ids(type);
         if (id.contains("/")) {
             String canonical = applyAlias(type, id);
             if (ids.contains(canonical)) {
-                return load(bundled, type, canonical);
+                return upstreamFirst(type, canonical);
             }
             if (remote != null && isSafeId(id)) {
                 try {
                     Component fetched = loadOrNull(remote, type, id);
                     if (fetched != null) {
-                        return fetched;
+                        return new Resolved(fetched, fetchedSource(type, id), null);
                     }
                 } catch (RemoteCatalog.Unreachable e) {
-                    throw unknown(type, name + "' (not bundled, and the remote catalog " + e.getMessage() + ")", name, ids);
+                    throw unknown(type, name + "' (not bundled, and the remote catalog " + e.getMessage() + ")", name);
                 }
             }
         } else {
             List<String> matches = ids.stream().filter(i -> i.substring(i.lastIndexOf('/') + 1).equals(id)).toList();
             if (matches.size() == 1) {
-                return load(bundled, type, matches.get(0));
+                return upstreamFirst(type, matches.get(0));
             }
             if (matches.size() > 1) {
                 throw CctException.badInput(type.label() + " '" + id + "' is ambiguous: " + String.join(", ", matches),
                         "name it with its category");
             }
         }
-        throw unknown(type, name + "'", name, ids);
+        throw unknown(type, name + "'", name);
     }
 
-    private CctException unknown(ComponentType type, String what, String name, List<String> ids) {
-        List<String> close = Suggestions.closest(name, ids, 3);
+    /**
+     * A bundled name: upstream's component when upstream has it (a 404 means it does not, and is cached as such),
+     * the bundled copy when upstream says no, and the bundled copy as a stand-in when upstream cannot be asked.
+     */
+    private Resolved upstreamFirst(ComponentType type, String id) {
+        if (remote == null) {
+            return new Resolved(load(bundled, type, id), BUNDLED, null);
+        }
+        try {
+            Component fetched = loadOrNull(remote, type, id);
+            return fetched != null ? new Resolved(fetched, fetchedSource(type, id), null)
+                    : new Resolved(load(bundled, type, id), BUNDLED, null);
+        } catch (RemoteCatalog.Unreachable e) {
+            return new Resolved(load(bundled, type, id), BUNDLED_OFFLINE, e.getMessage());
+        } catch (CctException e) {
+            // Upstream's skill folder could not be listed: as unreachable as a file that could not be fetched.
+            if (e.getCause() instanceof RemoteCatalog.Unreachable u) {
+                return new Resolved(load(bundled, type, id), BUNDLED_OFFLINE, u.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private String fetchedSource(ComponentType type, String id) {
+        return remote instanceof RemoteCatalog r && !r.wasFetched(type.mainPath(id)) ? CACHED_UPSTREAM : UPSTREAM;
+    }
+
+    /** The one line that says which components are bundled stand-ins for upstream's, or null when none are. */
+    public static String offlineNote(List<Resolved> resolved) {
+        List<Resolved> standIns = resolved.stream().filter(r -> r.offlineReason() != null).toList();
+        if (standIns.isEmpty()) {
+            return null;
+        }
+        return "used the bundled offline cop" + (standIns.size() == 1 ? "y" : "ies") + " of "
+                + String.join(", ", standIns.stream().map(r -> r.component().displayName()).toList())
+                + ": upstream " + standIns.get(0).offlineReason();
+    }
+
+    private CctException unknown(ComponentType type, String what, String name) {
+        List<String> close = Suggestions.closest(name, names(type), 3);
         String fix = close.isEmpty()
                 ? "see 'cct components list --type " + type.label() + "'"
                 : "did you mean " + String.join(", ", close) + "? (see 'cct components search " + lastPart(name) + "')";
@@ -293,21 +356,22 @@ public final class Catalog {
                     if (!path.equals(mainPath)) {
                         byte[] bytes = source.read(path);
                         if (bytes == null) {
-                            throw incompleteSkill(id, source.describe(path) + " is missing");
+                            throw incompleteSkill(id, source.describe(path) + " is missing", null);
                         }
                         support.put(path.substring(folder.length()), bytes);
                     }
                 }
             } catch (RemoteCatalog.Unreachable e) {
-                throw incompleteSkill(id, e.getMessage());
+                throw incompleteSkill(id, e.getMessage(), e);
             }
         }
         return ComponentParser.parse(type, id, source.describe(mainPath), main, ComponentParser.copy(support));
     }
 
-    private static CctException incompleteSkill(String id, String why) {
-        return CctException.badInput("skill " + id + " cannot be fetched whole: " + why,
-                "try again when the catalog is reachable; nothing was installed");
+    /** {@code unreachable}: the listing that could not be had, so a bundled copy may still stand in. */
+    private static CctException incompleteSkill(String id, String why, RemoteCatalog.Unreachable unreachable) {
+        return new CctException(ExitCode.BAD_INPUT, "skill " + id + " cannot be fetched whole: " + why
+                + "; try again when the catalog is reachable; nothing was installed", unreachable);
     }
 
     private Component loadLocal(ComponentType type, String spec) {

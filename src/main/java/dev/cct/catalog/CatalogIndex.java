@@ -17,8 +17,11 @@ public final class CatalogIndex {
     private static final String COMPONENTS_FOLDER = "/cli-tool/components";
     private static final String INDEX_FILE = "/docs/components.json";
 
-    /** One indexed component; {@code id} is "category/name" as cct resolves it. */
-    public record Entry(ComponentType type, String id, String description, long downloads) {
+    /**
+     * One indexed component; {@code id} is "category/name" as cct resolves it, {@code description} its first line
+     * and {@code text} the whole description, since the words people search for are often further down.
+     */
+    public record Entry(ComponentType type, String id, String description, long downloads, String text) {
     }
 
     private final Map<ComponentType, List<Entry>> entries;
@@ -54,8 +57,9 @@ public final class CatalogIndex {
             for (JsonNode item : root.path(type.directory())) {
                 String id = idOf(type, item.path("path").asText(""));
                 if (id != null) {
-                    list.add(new Entry(type, id, firstLine(item.path("description").asText("")),
-                            Math.max(0, item.path("downloads").asLong(0))));
+                    String description = item.path("description").asText("");
+                    list.add(new Entry(type, id, firstLine(description), Math.max(0, item.path("downloads").asLong(0)),
+                            description.replace("\\n", " ")));
                 }
             }
             entries.put(type, List.copyOf(list));

@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A catalog served over HTTP with the layout of claude-code-templates' components folder. Every file fetched is
@@ -34,9 +37,13 @@ public final class RemoteCatalog implements CatalogSource {
     private final String baseUrl;
     private final String contentsBase;
     private final String contentsQuery;
+    private final Path cacheRoot;
     private final Path cacheDirectory;
     private final Duration maxAge;
     private final Clock clock;
+    /** Hosts that did not answer this run, with why: the next file goes straight to the cache, not to a timeout. */
+    private final Map<String, String> silentHosts;
+    private final Set<String> fetchedPaths = ConcurrentHashMap.newKeySet();
     private HttpClient client;
 
     public RemoteCatalog(String baseUrl, Path cacheRoot, Duration maxAge, Clock clock) {
@@ -45,6 +52,11 @@ public final class RemoteCatalog implements CatalogSource {
 
     /** {@code contentsUrl}: a GitHub-contents-API-shaped listing of the same folder, or null to derive it. */
     public RemoteCatalog(String baseUrl, String contentsUrl, Path cacheRoot, Duration maxAge, Clock clock) {
+        this(baseUrl, contentsUrl, cacheRoot, maxAge, clock, new ConcurrentHashMap<>());
+    }
+
+    private RemoteCatalog(String baseUrl, String contentsUrl, Path cacheRoot, Duration maxAge, Clock clock,
+                          Map<String, String> silentHosts) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         if (contentsUrl != null) {
             this.contentsBase = contentsUrl.endsWith("/") ? contentsUrl.substring(0, contentsUrl.length() - 1) : contentsUrl;
@@ -54,9 +66,29 @@ public final class RemoteCatalog implements CatalogSource {
             this.contentsBase = derived == null ? null : derived[0];
             this.contentsQuery = derived == null ? "" : derived[1];
         }
+        this.cacheRoot = cacheRoot;
         this.cacheDirectory = cacheRoot.resolve("catalog").resolve(shortHash(this.baseUrl));
         this.maxAge = maxAge;
         this.clock = clock;
+        this.silentHosts = silentHosts;
+    }
+
+    /**
+     * Files under another base URL (upstream's index beside its components), read with this catalog's cache,
+     * max age and offline rules, and knowing which hosts were already silent this run.
+     */
+    public RemoteCatalog beside(String otherBaseUrl) {
+        return new RemoteCatalog(otherBaseUrl, null, cacheRoot, maxAge, clock, silentHosts);
+    }
+
+    /** Whether a copy of {@code path} is on disk, fresh or not: what an offline run could still use. */
+    public boolean isCached(String path) {
+        return Files.isRegularFile(cacheDirectory.resolve(path));
+    }
+
+    /** Whether this run had {@code path} from the network, as opposed to from the cache. */
+    public boolean wasFetched(String path) {
+        return fetchedPaths.contains(path);
     }
 
     public String baseUrl() {
@@ -77,6 +109,11 @@ public final class RemoteCatalog implements CatalogSource {
         if (isFresh(missing)) {
             return null;
         }
+        String host = URI.create(url).getAuthority();
+        String silent = host == null ? null : silentHosts.get(host);
+        if (silent != null) {
+            return fallback(cached, url, path, silent);
+        }
         try {
             HttpResponse<byte[]> response = client().send(
                     HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
@@ -85,6 +122,7 @@ public final class RemoteCatalog implements CatalogSource {
             if (response.statusCode() == 200) {
                 store(cached, response.body());
                 Files.deleteIfExists(missing);
+                fetchedPaths.add(path);
                 return response.body();
             }
             if (response.statusCode() == 404) {
@@ -94,7 +132,11 @@ public final class RemoteCatalog implements CatalogSource {
             }
             return fallback(cached, url, path, "HTTP " + response.statusCode());
         } catch (IOException e) {
-            return fallback(cached, url, path, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            String why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            if (host != null) {
+                silentHosts.putIfAbsent(host, why);
+            }
+            return fallback(cached, url, path, why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CctException(dev.cct.core.ExitCode.INTERRUPTED, "interrupted while fetching " + path);

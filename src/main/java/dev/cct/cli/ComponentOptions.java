@@ -35,24 +35,29 @@ public final class ComponentOptions {
 
     /**
      * Every named component, in flag order; an unknown name is bad input with suggestions. What Claude Code would
-     * warn about when loading one is said once, here.
+     * warn about when loading one is said once, here, and so is a bundled copy standing in for upstream's.
      */
     List<Component> resolve(Catalog catalog, Ui ui) {
-        List<Component> components = new ArrayList<>();
-        resolveAll(catalog, ComponentType.AGENT, agents, components);
-        resolveAll(catalog, ComponentType.COMMAND, commands, components);
-        resolveAll(catalog, ComponentType.MCP, mcps, components);
-        resolveAll(catalog, ComponentType.SETTING, settings, components);
-        resolveAll(catalog, ComponentType.HOOK, hooks, components);
-        resolveAll(catalog, ComponentType.SKILL, skills, components);
+        List<Catalog.Resolved> resolved = new ArrayList<>();
+        resolveAll(catalog, ComponentType.AGENT, agents, resolved);
+        resolveAll(catalog, ComponentType.COMMAND, commands, resolved);
+        resolveAll(catalog, ComponentType.MCP, mcps, resolved);
+        resolveAll(catalog, ComponentType.SETTING, settings, resolved);
+        resolveAll(catalog, ComponentType.HOOK, hooks, resolved);
+        resolveAll(catalog, ComponentType.SKILL, skills, resolved);
+        List<Component> components = resolved.stream().map(Catalog.Resolved::component).toList();
+        String offline = Catalog.offlineNote(resolved);
+        if (offline != null) {
+            ui.warn(offline);
+        }
         components.forEach(component -> component.warnings().forEach(ui::warn));
         return components;
     }
 
-    private static void resolveAll(Catalog catalog, ComponentType type, List<String> names, List<Component> into) {
+    private static void resolveAll(Catalog catalog, ComponentType type, List<String> names, List<Catalog.Resolved> into) {
         for (String name : names) {
             if (!name.isBlank()) {
-                into.add(catalog.resolve(type, name));
+                into.add(catalog.locate(type, name));
             }
         }
     }

@@ -59,7 +59,7 @@ public final class ComponentsCommand {
         for (ComponentType t : types) {
             for (Catalog.Entry e : listing.of(t)) {
                 String id = e.id().toLowerCase(Locale.ROOT);
-                String text = id + " " + e.description().toLowerCase(Locale.ROOT);
+                String text = id + " " + e.text().toLowerCase(Locale.ROOT);
                 if (needles.stream().allMatch(text::contains)) {
                     int score = (int) needles.stream().filter(id::contains).count();
                     hits.add(new Hit(e, score));
@@ -90,8 +90,14 @@ public final class ComponentsCommand {
     int show(@Mixin DisplayOptions display, @Parameters(paramLabel = "NAME", description = "e.g. security/security-auditor, or agent:frontend-developer") String name,
              @Option(names = "--type", paramLabel = "TYPE") String type) {
         Ui ui = context.ui(display);
-        Component component = find(name, type);
+        Catalog.Resolved resolved = find(name, type);
+        Component component = resolved.component();
+        String offline = Catalog.offlineNote(List.of(resolved));
+        if (offline != null) {
+            ui.warn(offline);
+        }
         ui.out().println(ui.bold(component.type().label() + " " + component.id()) + "  " + ui.dim("(" + component.origin() + ")"));
+        ui.out().println("Source: " + resolved.source());
         if (!component.description().isEmpty()) {
             ui.out().println(component.description());
         }
@@ -110,7 +116,7 @@ public final class ComponentsCommand {
     }
 
     /** "type:name" or a name with --type, else the one type that has it. */
-    private Component find(String name, String type) {
+    private Catalog.Resolved find(String name, String type) {
         Catalog catalog = context.catalog();
         String wanted = name;
         ComponentType only = type == null ? null : parseType(type);
@@ -120,13 +126,13 @@ public final class ComponentsCommand {
             wanted = name.substring(colon + 1);
         }
         if (only != null) {
-            return catalog.resolve(only, wanted);
+            return catalog.locate(only, wanted);
         }
-        List<Component> found = new ArrayList<>();
+        List<Catalog.Resolved> found = new ArrayList<>();
         CctException firstFailure = null;
         for (ComponentType t : ComponentType.values()) {
             try {
-                found.add(catalog.resolve(t, wanted));
+                found.add(catalog.locate(t, wanted));
             } catch (CctException e) {
                 firstFailure = firstFailure == null ? e : firstFailure;
             }
@@ -136,11 +142,11 @@ public final class ComponentsCommand {
         }
         if (found.size() > 1) {
             throw CctException.badInput("'" + name + "' names several components: "
-                    + String.join(", ", found.stream().map(Component::displayName).toList()), "add --type");
+                    + String.join(", ", found.stream().map(r -> r.component().displayName()).toList()), "add --type");
         }
         List<String> all = new ArrayList<>();
         for (ComponentType t : ComponentType.values()) {
-            all.addAll(catalog.bundled().ids(t));
+            all.addAll(catalog.names(t));
         }
         List<String> close = dev.cct.catalog.Suggestions.closest(wanted, all, 3);
         throw CctException.badInput("unknown component '" + name + "'",
@@ -168,13 +174,14 @@ public final class ComponentsCommand {
         }
         ComponentType current = null;
         int width = entries.stream().mapToInt(e -> e.id().length()).max().orElse(0);
+        int sourceWidth = entries.stream().mapToInt(e -> e.source().length()).max().orElse(0);
         for (Catalog.Entry e : entries) {
             if (grouped && e.type() != current) {
                 current = e.type();
                 ui.out().println(ui.bold(current.directory().toUpperCase(Locale.ROOT)));
             }
             String kind = grouped ? "" : pad(e.type().label(), 7) + " ";
-            ui.out().println("  " + kind + ui.cyan(pad(e.id(), width)) + "  " + pad(e.source(), 8) + " "
+            ui.out().println("  " + kind + ui.cyan(pad(e.id(), width)) + "  " + pad(e.source(), sourceWidth) + " "
                     + String.format(Locale.ROOT, "%7d", e.downloads()) + "  " + ellipsize(e.description(), 100));
         }
         ui.out().flush();

@@ -25,9 +25,9 @@ class CatalogIndexTest {
                 + "\"skills\":[{\"path\":\"s/t\",\"description\":\"d\"}],\"sandbox\":[{\"path\":\"c/d.md\"}]}")
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(index.entries(ComponentType.AGENT)).containsExactly(
-                new CatalogIndex.Entry(ComponentType.AGENT, "a/b", "", 3));
+                new CatalogIndex.Entry(ComponentType.AGENT, "a/b", "", 3, ""));
         assertThat(index.entries(ComponentType.SKILL)).containsExactly(
-                new CatalogIndex.Entry(ComponentType.SKILL, "s/t", "d", 0));
+                new CatalogIndex.Entry(ComponentType.SKILL, "s/t", "d", 0, "d"));
         assertThat(index.entries(ComponentType.HOOK)).isEmpty();
     }
 

@@ -209,4 +209,92 @@ class RemoteCatalogTest {
                 .hasMessageContaining("cannot be fetched whole: http://127.0.0.1:9/ cannot be reached")
                 .hasMessageNotContaining(base + " cannot be reached");
     }
+
+    private static final String UPSTREAM_AUDITOR = "---\nname: security-auditor\ndescription: Upstream's.\n---\nTheirs.\n";
+
+    @Test
+    void aBundledNameUpstreamAlsoHasIsUpstreamsComponent() {
+        files.put("/components/agents/security/security-auditor.md", UPSTREAM_AUDITOR);
+        Catalog.Resolved first = catalog(base, Clock.systemUTC()).locate(ComponentType.AGENT, "security-auditor");
+        assertThat(first.source()).isEqualTo(Catalog.UPSTREAM);
+        assertThat(first.component().origin()).isEqualTo(base + "/agents/security/security-auditor.md");
+        assertThat(first.component().text()).isEqualTo(UPSTREAM_AUDITOR);
+        assertThat(first.offlineReason()).isNull();
+        Catalog.Resolved again = catalog(base, Clock.systemUTC()).locate(ComponentType.AGENT, "security/security-auditor");
+        assertThat(again.source()).isEqualTo(Catalog.CACHED_UPSTREAM);
+        assertThat(again.component().text()).isEqualTo(UPSTREAM_AUDITOR);
+    }
+
+    @Test
+    void aNameUpstreamDoesNotHaveStaysBundledAndIsNotAskedAgain() {
+        Catalog.Resolved resolved = catalog(base, Clock.systemUTC()).locate(ComponentType.AGENT, "security/security-auditor");
+        assertThat(resolved.source()).isEqualTo(Catalog.BUNDLED);
+        assertThat(resolved.component().origin()).isEqualTo("bundled");
+        assertThat(Catalog.offlineNote(java.util.List.of(resolved))).isNull();
+        int asked = requests.get();
+        catalog(base, Clock.systemUTC()).locate(ComponentType.AGENT, "security/security-auditor");
+        assertThat(requests.get()).as("the 404 is cached like a file").isEqualTo(asked);
+    }
+
+    @Test
+    void offlineWithoutCacheTheBundledCopyStandsInAndSaysWhy() {
+        server.stop(0);
+        Catalog catalog = catalog(base, Clock.systemUTC());
+        Catalog.Resolved agent = catalog.locate(ComponentType.AGENT, "security/security-auditor");
+        Catalog.Resolved command = catalog.locate(ComponentType.COMMAND, "generate-tests");
+        assertThat(agent.source()).isEqualTo(Catalog.BUNDLED_OFFLINE);
+        assertThat(agent.component().origin()).isEqualTo("bundled");
+        assertThat(agent.offlineReason()).contains("cannot be reached", "not cached");
+        assertThat(Catalog.offlineNote(java.util.List.of(agent, command)))
+                .startsWith("used the bundled offline copies of agent security/security-auditor, command testing/generate-tests: upstream ")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void aBundledSkillWhoseUpstreamFolderCannotBeListedFallsBackToTheBundledCopy() {
+        files.put("/components/skills/security/threat-model/SKILL.md", "---\nname: threat-model\ndescription: Theirs.\n---\nx\n");
+        Catalog.Resolved skill = skillCatalog(Clock.systemUTC()).locate(ComponentType.SKILL, "security/threat-model");
+        assertThat(skill.source()).isEqualTo(Catalog.BUNDLED_OFFLINE);
+        assertThat(skill.offlineReason()).contains("no listing");
+        assertThat(skill.component().supportFiles()).isNotEmpty();
+    }
+
+    @Test
+    void aHostThatDidNotAnswerIsNotAskedAgainInTheSameRun() {
+        // Answers nothing at all: the client sees the connection close, as with a dead proxy.
+        AtomicInteger broken = new AtomicInteger();
+        server.createContext("/broken", exchange -> {
+            broken.incrementAndGet();
+            exchange.close();
+        });
+        Catalog catalog = catalog("http://127.0.0.1:" + server.getAddress().getPort() + "/broken", Clock.systemUTC());
+        assertThat(catalog.locate(ComponentType.AGENT, "security/security-auditor").source()).isEqualTo(Catalog.BUNDLED_OFFLINE);
+        int asked = broken.get();
+        assertThat(asked).isPositive();
+        assertThat(catalog.locate(ComponentType.COMMAND, "testing/generate-tests").source()).isEqualTo(Catalog.BUNDLED_OFFLINE);
+        assertThat(broken.get()).isEqualTo(asked);
+    }
+
+    @Test
+    void theIndexIsReadWithTheCatalogsCacheAndMarksWhatIsCached() {
+        files.put("/docs/components.json", "{\"agents\":[{\"path\":\"lang/rust-pro.md\",\"description\":\"Rust.\",\"downloads\":5},"
+                + "{\"path\":\"security/security-auditor.md\",\"description\":\"Theirs.\",\"downloads\":9}]}");
+        Environment environment = new Environment(Map.of(), dir, new ByteArrayInputStream(new byte[0]));
+        RemoteCatalog remote = new RemoteCatalog(base, dir.resolve("cache"), Duration.ofHours(24), Clock.systemUTC());
+        String index = "http://127.0.0.1:" + server.getAddress().getPort() + "/docs/components.json";
+        new Catalog(BundledCatalog.load(), remote, environment).resolve(ComponentType.AGENT, "lang/rust-pro");
+        Catalog catalog = new Catalog(BundledCatalog.load(), remote, index, environment);
+        var agents = catalog.listing().of(ComponentType.AGENT);
+        assertThat(agents.subList(0, 2)).containsExactly(
+                new Catalog.Entry(ComponentType.AGENT, "security/security-auditor", "Theirs.", 9, Catalog.UPSTREAM, "Theirs."),
+                new Catalog.Entry(ComponentType.AGENT, "lang/rust-pro", "Rust.", 5, Catalog.CACHED_UPSTREAM, "Rust."));
+        assertThat(agents.stream().filter(e -> e.id().equals("security/security-auditor"))).hasSize(1);
+        assertThat(catalog.listing().note()).isNull();
+        // Served from the same cache folder as components: a stopped server changes nothing for a fresh copy.
+        server.stop(0);
+        Catalog offline = new Catalog(BundledCatalog.load(),
+                new RemoteCatalog(base, dir.resolve("cache"), Duration.ofHours(24), Clock.systemUTC()), index, environment);
+        assertThat(offline.listing().of(ComponentType.AGENT)).hasSameSizeAs(agents);
+        assertThat(offline.names(ComponentType.AGENT)).contains("lang/rust-pro", "development-team/react-expert");
+    }
 }

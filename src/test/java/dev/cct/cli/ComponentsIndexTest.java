@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code cct components list|search} across the bundled catalog and upstream's index, and remote skills installed
- * whole, against a local HTTP server laid out like the repository: cli-tool/components, docs/components.json and
- * a GitHub-contents-API-shaped listing.
+ * {@code cct components list|search|show} across the bundled catalog and upstream's index, bundled names that
+ * upstream also has, and remote skills installed whole, against a local HTTP server laid out like the repository:
+ * cli-tool/components, docs/components.json and a GitHub-contents-API-shaped listing.
  */
 class ComponentsIndexTest {
     // The shape of upstream's docs/components.json, trimmed: quoted multi-line descriptions, extra fields, and
@@ -125,24 +125,33 @@ class ComponentsIndexTest {
         assertThat(named(hits, "development-team/react-expert").path("source").asText()).isEqualTo("bundled");
         assertThat(search.err()).isEmpty();
 
+        // Words further down a description count too; the listing shows its first line only.
+        JsonNode deeper = Json.mapper().readTree(cli().run("components", "search", "</example>", "--json").out());
+        assertThat(names(deeper)).containsExactly("web/react-pro");
+
         CliRunner.Result table = cli().run("components", "search", "react");
         assertThat(table.out()).containsPattern("web/react-pro +upstream +300 +Builds React apps\\.")
                 .containsPattern("development-team/react-expert +bundled");
     }
 
     @Test
-    void listMergesBundledAndIndexCountingBundledOnesByName() throws Exception {
+    void listMergesBundledAndIndexEachNameOnceAsWhatItInstalls() throws Exception {
         JsonNode bundledOnly = Json.mapper().readTree(new CliRunner(dir).run("components", "list", "--type", "agent", "--json").out());
         CliRunner.Result list = cli().run("components", "list", "--type", "agent", "--json");
         JsonNode agents = Json.mapper().readTree(list.out());
-        // react-pro and react-tiny are new; security-auditor and frontend-developer are the bundled ones.
-        assertThat(agents.size()).isEqualTo(bundledOnly.size() + 2);
+        // react-pro, react-tiny and web/frontend-developer are new; security/security-auditor is bundled too.
+        assertThat(agents.size()).isEqualTo(bundledOnly.size() + 3);
+        assertThat(names(agents)).doesNotHaveDuplicates();
+        // A name upstream has installs upstream's component, so it is listed as upstream's.
         JsonNode auditor = named(agents, "security/security-auditor");
-        assertThat(auditor.path("source").asText()).isEqualTo("bundled");
+        assertThat(auditor.path("source").asText()).isEqualTo("upstream");
         assertThat(auditor.path("downloads").asLong()).isEqualTo(50);
-        // Same name in another category: counted for the bundled copy and not listed twice.
-        assertThat(named(agents, "development-team/frontend-developer").path("downloads").asLong()).isEqualTo(900);
-        assertThat(names(agents)).doesNotContain("web/frontend-developer").first().isEqualTo("development-team/frontend-developer");
+        assertThat(auditor.path("description").asText()).isEqualTo("Audits.");
+        // The same short name in another category is another component: both listed, neither counted for the other.
+        assertThat(names(agents)).first().isEqualTo("web/frontend-developer");
+        JsonNode bundledFrontend = named(agents, "development-team/frontend-developer");
+        assertThat(bundledFrontend.path("source").asText()).isEqualTo("bundled");
+        assertThat(bundledFrontend.path("downloads").asLong()).isZero();
     }
 
     @Test
@@ -154,7 +163,7 @@ class ComponentsIndexTest {
         all.forEach(n -> assertThat(n.path("source").asText()).isEqualTo("bundled"));
         assertThat(all.size()).isGreaterThanOrEqualTo(40);
         assertThat(list.err().strip().lines()).hasSize(1);
-        assertThat(list.err()).contains("upstream index unavailable", "listing bundled components only");
+        assertThat(list.err()).contains("upstream index unreachable", "showing bundled components only");
     }
 
     @Test
@@ -205,6 +214,77 @@ class ComponentsIndexTest {
         assertThat(install.err().strip().lines()).hasSize(1);
         assertThat(install.err()).contains("skill web/react-skill cannot be fetched whole", "data/rules.txt");
         assertThat(dir.resolve(".claude")).doesNotExist();
+    }
+
+    private static final String AUDITOR = "/repo/cli-tool/components/agents/security/security-auditor.md";
+    private static final String UPSTREAM_AUDITOR = "---\nname: security-auditor\ndescription: Upstream's auditor.\n---\nUpstream body.\n";
+
+    @Test
+    void aNameUpstreamHasInstallsUpstreamsComponentNotTheBundledCopy() throws Exception {
+        files.put(AUDITOR, UPSTREAM_AUDITOR);
+        CliRunner.Result show = cli().run("components", "show", "security/security-auditor");
+        assertThat(show.code()).as(show.err()).isZero();
+        assertThat(show.out()).contains("Source: upstream\n", "Upstream body.", root + AUDITOR);
+        assertThat(show.err()).isEmpty();
+
+        CliRunner.Result install = cli().env("ANTHROPIC_API_KEY", "sk-ant-test-0000000000").run("--agent", "security-auditor");
+        assertThat(install.code()).as(install.err()).isZero();
+        assertThat(install.err()).doesNotContain("offline");
+        assertThat(dir.resolve(".claude/agents/security-auditor.md")).hasContent(UPSTREAM_AUDITOR.strip());
+
+        // Fetched once, then served from the cache, which listings tell apart: it installs offline.
+        assertThat(cli().run("components", "show", "agent:security-auditor").out()).contains("Source: cached upstream\n");
+        JsonNode hits = Json.mapper().readTree(cli().run("components", "search", "audit", "--json").out());
+        assertThat(named(hits, "security/security-auditor").path("source").asText()).isEqualTo("cached upstream");
+        assertThat(cli().run("components", "search", "audit").out())
+                .containsPattern("security/security-auditor +cached upstream +50 +Audits\\.");
+    }
+
+    @Test
+    void aCachedUpstreamCopyIsUsedOfflineBeforeTheBundledOne() throws Exception {
+        files.put(AUDITOR, UPSTREAM_AUDITOR);
+        cli().run("components", "show", "security/security-auditor");
+        age(Duration.ofDays(3));
+        server.stop(0);
+        CliRunner.Result show = cli().run("components", "show", "security/security-auditor");
+        assertThat(show.out()).contains("Source: cached upstream\n", "Upstream body.");
+        assertThat(show.err()).isEmpty();
+    }
+
+    @Test
+    void offlineWithoutCacheTheBundledCopyStandsInWithOneNote() throws Exception {
+        String bundled = new String(dev.cct.catalog.BundledCatalog.load().read("agents/security/security-auditor.md"),
+                StandardCharsets.UTF_8);
+        server.stop(0);
+        CliRunner.Result show = cli().run("components", "show", "security/security-auditor");
+        assertThat(show.code()).isZero();
+        assertThat(show.out()).contains("Source: bundled (offline copy)\n");
+        assertThat(show.err().strip().lines()).singleElement().asString()
+                .startsWith("warning: used the bundled offline copy of agent security/security-auditor: upstream ")
+                .contains("cannot be reached");
+
+        CliRunner.Result install = cli().env("ANTHROPIC_API_KEY", "sk-ant-test-0000000000")
+                .run("--agent", "security-auditor", "--command", "testing/generate-tests");
+        assertThat(install.code()).as(install.err()).isZero();
+        assertThat(install.err().lines().filter(l -> l.contains("offline"))).singleElement().asString()
+                .contains("used the bundled offline copies of agent security/security-auditor, command testing/generate-tests");
+        assertThat(dir.resolve(".claude/agents/security-auditor.md")).hasContent(bundled.strip());
+    }
+
+    @Test
+    void aNameOnlyTheBundledCatalogHasStaysBundledWithoutANote() {
+        CliRunner.Result show = cli().run("components", "show", "react-expert");
+        assertThat(show.code()).as(show.err()).isZero();
+        assertThat(show.out()).contains("agent development-team/react-expert", "Source: bundled\n");
+        assertThat(show.err()).isEmpty();
+    }
+
+    @Test
+    void typosAreMatchedAgainstUpstreamsNamesToo() {
+        CliRunner.Result install = cli().env("ANTHROPIC_API_KEY", "sk-ant-test-0000000000").run("--agent", "web/react-pr");
+        assertThat(install.code()).isEqualTo(2);
+        assertThat(install.err()).contains("unknown agent 'web/react-pr'", "did you mean web/react-pro");
+        assertThat(cli().run("components", "show", "react-tin").err()).contains("did you mean", "web/react-tiny");
     }
 
     private void age(Duration by) throws IOException {

@@ -56,6 +56,11 @@ final class ChangeBack {
     private final boolean whole;
     private Path scratch;
     private List<String> gitFolders = List.of();
+    /** The user's uploaded files, written into the results folder while Claude works; null when not started. */
+    private java.util.concurrent.Future<ExtractionReport> prepared;
+    private Thread preparing;
+    private boolean resultsExisted;
+    private boolean fetched;
 
     /**
      * What one bring-back found and wrote.
@@ -95,10 +100,73 @@ final class ChangeBack {
         return base.states().stream().filter(state -> !ignored.test(state.path())).toList();
     }
 
+    /**
+     * Starts writing the user's uploaded files into the results folder, in the background while Claude works, so that
+     * the bring-back itself only writes the change. Nothing starts when the whole workspace will come back anyway.
+     */
+    void prepareResults() {
+        if (results == null || whole || prepared != null) {
+            return;
+        }
+        resultsExisted = Files.exists(results, LinkOption.NOFOLLOW_LINKS);
+        java.util.concurrent.FutureTask<ExtractionReport> task = new java.util.concurrent.FutureTask<>(() -> {
+            try (InputStream tar = Files.newInputStream(uploadArchive)) {
+                return SafeExtractor.extractFolder(tar, WorkspaceArchive.WORKSPACE, results, skip);
+            }
+        });
+        Thread thread = new Thread(task, "cct-results");
+        thread.setDaemon(true);
+        thread.start();
+        prepared = task;
+        preparing = thread;
+    }
+
+    /**
+     * For a run that ends without bringing anything back: the uploaded files written ahead are taken away again, so
+     * no results folder pretends to hold what Claude left.
+     */
+    void abandon() {
+        if (prepared == null || fetched) {
+            return;
+        }
+        prepared.cancel(true);
+        ExtractionReport written = null;
+        try {
+            // A cancelled task answers at once; its thread must have stopped writing before anything is removed.
+            preparing.join(Duration.ofSeconds(30).toMillis());
+            written = prepared.isCancelled() ? null : prepared.get();
+        } catch (java.util.concurrent.CancellationException | java.util.concurrent.ExecutionException e) {
+            // Cancelled or failed: if we made the folder, it goes whole below.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!resultsExisted) {
+            deleteTree(results);
+        } else if (written != null) {
+            for (String path : written.writtenPaths()) {
+                removeSafely(results, path);
+            }
+        }
+    }
+
+    /** What the background writing wrote, once it has ended; null when it did not run or failed. */
+    private ExtractionReport preparedReport(Ui ui) throws InterruptedException {
+        if (prepared == null) {
+            return null;
+        }
+        try {
+            return prepared.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            ui.debug("writing the uploads into the results folder ahead failed (" + e.getCause() + "); writing them now");
+            return null;
+        }
+    }
+
     Brought fetch(Progress progress, Ui ui) throws SandboxException, IOException, InterruptedException {
         progress.start("Bringing back changes");
         List<FileState> found = scan(ui);
-        Brought brought = found == null ? fetchWhole() : fetchChanged(found);
+        Brought brought = found == null ? fetchWhole(ui) : fetchChanged(found, ui);
+        fetched = true;
         String where = results == null ? "" : " to " + display(results, cwd);
         progress.done("Brought back " + describe(brought.changes(), brought.change()) + ", "
                 + Format.bytes(brought.transferred()) + " transferred" + where);
@@ -153,14 +221,23 @@ final class ChangeBack {
         }
     }
 
-    private Brought fetchChanged(List<FileState> found) throws SandboxException, IOException, InterruptedException {
+    private Brought fetchChanged(List<FileState> found, Ui ui) throws SandboxException, IOException, InterruptedException {
         ChangeSet change = ChangeSet.between(uploaded(), found, ignored);
         List<String> gitFolders = this.gitFolders.stream().filter(p -> !ignored.test(p)).toList();
         if (!gitFolders.isEmpty()) {
             change = change.withRefused(gitFolders.stream().map(p -> p + ": a git folder is never part of the change").toList());
         }
         Path folder = results != null ? results : scratchFolder();
-        boolean existed = Files.exists(folder);
+        boolean existed = prepared != null ? resultsExisted : Files.exists(folder);
+        // The uploads written ahead, less what Claude removed; the change is then written over them.
+        ExtractionReport uploads = preparedReport(ui);
+        if (uploads != null) {
+            Set<String> removed = new HashSet<>(change.removedPaths());
+            for (String path : removed) {
+                removeSafely(folder, path);
+            }
+            uploads = without(uploads, removed);
+        }
         ExtractionReport fetched = emptyReport();
         long transferred = 0;
         List<String> wanted = change.pathsToFetch();
@@ -176,13 +253,40 @@ final class ChangeBack {
         }
         ExtractionReport report = fetched;
         if (results != null) {
-            report = merge(materialiseUploads(change), fetched);
+            report = uploads != null ? merge(without(uploads, new HashSet<>(fetched.writtenPaths())), fetched)
+                    : merge(materialiseUploads(change), fetched);
         }
         if (!existed && report.files() == 0 && report.symlinks() == 0 && Files.isDirectory(folder)) {
             // No results folder for a run that produced nothing and uploaded nothing, as before.
             deleteEmptyFolders(folder);
         }
         return new Brought(report, inResultsTerms(change), change, folder, transferred);
+    }
+
+    /** Removes a file or link the results folder holds, never through a symlinked folder. */
+    private static void removeSafely(Path root, String path) {
+        Path folder = root;
+        String[] segments = path.split("/");
+        for (int i = 0; i < segments.length - 1; i++) {
+            folder = folder.resolve(segments[i]);
+            if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+        }
+        try {
+            Path target = folder.resolve(segments[segments.length - 1]);
+            if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                Files.deleteIfExists(target);
+            }
+        } catch (IOException ignored) {
+            // It was ours to remove; one left behind is reported by nothing worse than an extra file.
+        }
+    }
+
+    private static ExtractionReport without(ExtractionReport report, Set<String> paths) {
+        List<String> written = report.writtenPaths().stream().filter(p -> !paths.contains(p)).toList();
+        return new ExtractionReport(written.size(), report.directories(), report.symlinks(), report.bytes(), report.skipped(),
+                report.refused(), written);
     }
 
     /** Lists the changed paths for the sandbox, which copies them into one folder: that folder is the download. */
@@ -221,9 +325,16 @@ final class ChangeBack {
     }
 
     /** Today's way, for a sandbox that cannot list its workspace: everything back, the change computed here. */
-    private Brought fetchWhole() throws SandboxException, IOException {
+    private Brought fetchWhole(Ui ui) throws SandboxException, IOException, InterruptedException {
         Path folder = results != null ? results : scratchFolder();
-        boolean existed = Files.exists(folder);
+        boolean existed = prepared != null ? resultsExisted : Files.exists(folder);
+        ExtractionReport ahead = preparedReport(ui);
+        if (ahead != null) {
+            // The whole workspace replaces the uploads written ahead: a file Claude deleted must not stay.
+            for (String path : ahead.writtenPaths()) {
+                removeSafely(folder, path);
+            }
+        }
         ExtractionReport report;
         long transferred;
         try (InputStream tar = sandbox.download(workspace, List.copyOf(includeAll ? Set.of() : Excludes.DEFAULT_EXCLUDED_FOLDERS));

@@ -75,6 +75,7 @@ final class Run implements Pipeline {
 
             changeBack = new ChangeBack(sandbox, workspace, results, skip, installedPaths(request), request.includeAll(),
                     uploadArchive, base, environment.workingDirectory(), "whole".equals(environment.get("CCT_BRING_BACK")));
+            changeBack.prepareResults();
             ClaudeSession.Result claude = runClaude(sandbox, request, workspace, deadline, changeBack, progress, ui);
 
             ChangeBack.Brought brought = changeBack.fetch(progress, ui);
@@ -117,6 +118,10 @@ final class Run implements Pipeline {
             progress.pause();
             if (sandbox != null) {
                 destroy(sandbox, ui);
+            }
+            if (changeBack != null) {
+                // Before the upload archive goes: the results written ahead are read from it.
+                changeBack.abandon();
             }
             closeQuietly(base);
             deleteQuietly(uploadArchive);

@@ -47,6 +47,8 @@ final class CctProcess {
             }
         }
         environment.put("CI", "true");
+        // Unreachable on purpose: a run never asks the public catalog from a test; bundled names use their offline copy.
+        environment.put("CCT_CATALOG_URL", "http://127.0.0.1:9/catalog");
     }
 
     CctProcess env(String name, String value) {

@@ -47,6 +47,7 @@ class RunTest {
     @TempDir
     Path dir;
     private final List<LocalSandbox> created = new ArrayList<>();
+    private String loseOn;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
@@ -75,6 +76,9 @@ class RunTest {
                             Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwxr-xr-x"));
                         } catch (Exception e) {
                             throw new IllegalStateException(e);
+                        }
+                        if (loseOn != null) {
+                            sandbox.loseOn(loseOn);
                         }
                         created.add(sandbox);
                         return sandbox;
@@ -188,6 +192,20 @@ class RunTest {
         assertThat(code).as(err.toString()).isZero();
         assertThat(Files.readString(dir.resolve("out/main.py"))).isEqualTo("print('mine')\nreviewed\n");
         assertThat(dir.resolve("out/.env")).doesNotExist();
+    }
+
+    @Test
+    void aSandboxLostBeforeAnythingCameBackLeavesNoResultsFolderOfUploadsOnly() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("project"));
+        for (int i = 0; i < 200; i++) {
+            Files.writeString(project.resolve("file" + i + ".txt"), "mine " + i + "\n");
+        }
+        loseOn = "claude -p";
+        assertThatThrownBy(() -> run().run(request(result(false, "never"), OutputFormat.TEXT, Duration.ofMinutes(1),
+                List.of(project), List.of(), false), ui())).hasMessageContaining("expired");
+        assertThat(err.toString()).contains("nothing could be brought back");
+        assertThat(dir.resolve("out")).doesNotExist();
+        assertThat(created).allMatch(LocalSandbox::isClosed);
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 public final class LocalSandbox implements Sandbox {
     private final Path root;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String loseOn;
 
     public LocalSandbox(Path root) {
         this.root = root;
@@ -65,6 +66,10 @@ public final class LocalSandbox implements Sandbox {
     @Override
     public int exec(ExecSpec spec, OutputListener listener) throws SandboxException, InterruptedException {
         check();
+        if (loseOn != null && String.join(" ", spec.command()).contains(loseOn)) {
+            closed.set(true);
+            throw new SandboxException("the sandbox expired");
+        }
         ProcessBuilder builder = new ProcessBuilder(spec.command()).directory(Path.of(spec.workingDirectory()).toFile());
         builder.environment().clear();
         builder.environment().put("PATH", bin() + ":/usr/bin:/bin");
@@ -132,6 +137,11 @@ public final class LocalSandbox implements Sandbox {
                 // Temp folder.
             }
         }
+    }
+
+    /** From the first command that contains {@code fragment} on, the sandbox is gone, as an expired one is. */
+    public void loseOn(String fragment) {
+        loseOn = fragment;
     }
 
     private void check() throws SandboxException {

@@ -76,6 +76,16 @@ public final class TarWriter implements Closeable {
         tar.closeArchiveEntry();
     }
 
+    /** Streams exactly {@code size} bytes of {@code in} into the archive as one file. */
+    public void addFile(String path, InputStream in, long size, boolean executable) throws IOException {
+        TarArchiveEntry entry = entry(fileName(path), TarConstants.LF_NORMAL,
+                executable ? EXECUTABLE_MODE : FILE_MODE, createdAt);
+        entry.setSize(size);
+        tar.putArchiveEntry(entry);
+        copyExactly(in, size, Path.of(path));
+        tar.closeArchiveEntry();
+    }
+
     public void addDirectory(String path) throws IOException {
         String name = fileName(path) + "/";
         tar.putArchiveEntry(entry(name, TarConstants.LF_DIR, DIRECTORY_MODE, createdAt));

@@ -80,6 +80,15 @@ public final class ArchiveContents implements Contents, Closeable {
         }
     }
 
+    /** The bytes of an uploaded file as a stream, for copying without holding it. */
+    public InputStream stream(FileState state) throws IOException {
+        TarArchiveEntry entry = entries.get(state.path());
+        if (entry == null || !entry.isFile()) {
+            throw new IOException("the upload holds no file " + state.path());
+        }
+        return tar.getInputStream(entry);
+    }
+
     @Override
     public void close() throws IOException {
         tar.close();

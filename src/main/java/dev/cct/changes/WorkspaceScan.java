@@ -39,14 +39,23 @@ public final class WorkspaceScan {
             "fi");
 
     private static final String STAGE_SCRIPT = String.join("\n",
-            "ws=$1; list=$2; dest=$3",
+            "ws=$1; dest=$2; list=$3; shift 3",
             "rm -rf \"$dest\" && mkdir -p \"$dest\" || exit 3",
             "cd \"$ws\" || exit 3",
+            // The paths come as arguments, or (many of them) NUL-separated in a list file.
             // Hard links cost nothing and keep the mode; where the file system refuses them, a copy does the same job.
-            "if ! xargs -0 -r -a \"$list\" cp -P --parents -l -t \"$dest\" -- 2>/dev/null; then",
+            "if [ -n \"$list\" ]; then",
+            "  xargs -0 -r -a \"$list\" cp -P --parents -l -t \"$dest\" -- 2>/dev/null && exit 0",
             "  rm -rf \"$dest\" && mkdir -p \"$dest\" || exit 3",
             "  xargs -0 -r -a \"$list\" cp -P --parents --preserve=mode -t \"$dest\" -- || exit 3",
+            "else",
+            "  cp -P --parents -l -t \"$dest\" -- \"$@\" 2>/dev/null && exit 0",
+            "  rm -rf \"$dest\" && mkdir -p \"$dest\" || exit 3",
+            "  cp -P --parents --preserve=mode -t \"$dest\" -- \"$@\" || exit 3",
             "fi");
+
+    /** Up to this many bytes of paths travel as the staging command's arguments rather than as an uploaded list. */
+    public static final int MAX_ARGUMENT_BYTES = 64 * 1024;
 
     private WorkspaceScan() {
     }
@@ -120,7 +129,23 @@ public final class WorkspaceScan {
      * (emptied first), keeping their folders, modes and symlinks.
      */
     public static List<String> stageCommand(String workspace, String listFile, String staging) {
-        return List.of("sh", "-c", STAGE_SCRIPT, "cct-stage", workspace, listFile, staging);
+        return List.of("sh", "-c", STAGE_SCRIPT, "cct-stage", workspace, staging, listFile);
+    }
+
+    /** The same for a few paths, given as the command's arguments: no list needs to be uploaded first. */
+    public static List<String> stageCommand(String workspace, List<String> paths, String staging) {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", STAGE_SCRIPT, "cct-stage", workspace, staging, ""));
+        command.addAll(paths);
+        return command;
+    }
+
+    /** Whether {@code paths} are few enough to be the staging command's arguments. */
+    public static boolean fitInArguments(List<String> paths) {
+        long bytes = 0;
+        for (String path : paths) {
+            bytes += path.getBytes(StandardCharsets.UTF_8).length + 1;
+        }
+        return bytes <= MAX_ARGUMENT_BYTES;
     }
 
     /** Reads the listing's output. */

@@ -6,11 +6,14 @@ import dev.cct.core.Environment;
 import dev.cct.core.ExitCode;
 import dev.cct.core.OutputFormat;
 import dev.cct.core.Secrets;
+import dev.cct.run.Continuation;
 import dev.cct.run.RunRequest;
+import dev.cct.runs.RunRecords;
 import dev.cct.sandbox.ProviderKind;
 import dev.cct.sandbox.ProviderSettings;
 import dev.cct.ui.Ui;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,13 +39,14 @@ import picocli.CommandLine.Option;
             "  cct --sandbox docker --agent frontend-developer --prompt \"Create a Python FastAPI server\"",
             "  cct --sandbox e2b --agent security/security-auditor --upload . --prompt \"audit this codebase\"",
             "  cct --agent frontend-developer,react-expert --mcp postgresql   # install into this project",
+            "  cct --continue last --prompt \"now add tests\"        # the same files and Claude session",
             "  cct components search security",
             "",
             "Keys come only from the environment or ./.env: ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN,",
             "E2B_API_KEY, CLOUDFLARE_SANDBOX_URL, CLOUDFLARE_SANDBOX_TOKEN.",
             "Exit codes: 0 ok, 1 Claude reported an error, 2 bad input, 3 sandbox failure, 124 timeout,",
             "130 interrupted."},
-        subcommands = {ComponentsCommand.class, SandboxesCommand.class, CloudflareCommand.class, CompletionCommand.class,
+        subcommands = {ComponentsCommand.class, SandboxesCommand.class, RunsCommand.class, CloudflareCommand.class, CompletionCommand.class,
             VersionCommand.class, TrainCommand.class})
 public final class CctCommand implements Callable<Integer> {
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
@@ -60,6 +64,9 @@ public final class CctCommand implements Callable<Integer> {
 
     @Option(names = "--prompt-file", paramLabel = "FILE", description = "Read the prompt from FILE ('-' = standard input).")
     String promptFile;
+
+    @Option(names = "--continue", paramLabel = "RUN", description = "Continue an earlier sandbox run (its id, a unique prefix, or 'last'): its files and Claude's session, on any --sandbox.")
+    String continueRun;
 
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Deadline of the whole run: seconds, or 90s, 15m, 1h (default: 30m).")
     String timeout;
@@ -159,8 +166,13 @@ public final class CctCommand implements Callable<Integer> {
         Ui ui = context.ui(display);
         OutputFormat format = OutputFormat.parse(outputFormat).orElseThrow(() -> CctException.badInput(
                 "invalid --output-format '" + outputFormat + "'", "use text, stream-json or json"));
-        ProviderKind provider = sandbox == null ? null : ProviderKind.parse(sandbox).orElseThrow(() ->
-                CctException.badInput("unknown --sandbox '" + sandbox + "'", "use one of: " + ProviderKind.choices()));
+        RunRecords.Entry continued = continueRun == null ? null : continued();
+        String providerName = sandbox != null ? sandbox : continued == null ? null : continued.record().provider();
+        ProviderKind provider = providerName == null ? null : ProviderKind.parse(providerName).orElseThrow(() ->
+                CctException.badInput("unknown --sandbox '" + providerName + "'", "use one of: " + ProviderKind.choices()));
+        if (continued != null && !components.any()) {
+            components.use(continued.record().components());
+        }
         if (provider == null && !components.any() && prompt == null && promptFile == null) {
             throw CctException.badInput("nothing to do", "give --sandbox with --prompt to run, or components to install; see 'cct --help'");
         }
@@ -173,7 +185,7 @@ public final class CctCommand implements Callable<Integer> {
             throw CctException.badInput("--max-turns must be at least 1", "give a positive number");
         }
         if (provider != null) {
-            RunRequest request = sandboxRequest(ui, provider, format, secrets, thePrompt, deadline, variables);
+            RunRequest request = sandboxRequest(ui, provider, format, secrets, thePrompt, deadline, variables, continued);
             if (dryRun) {
                 Plan.print(ui, request);
                 return ExitCode.OK;
@@ -185,7 +197,7 @@ public final class CctCommand implements Callable<Integer> {
 
     /** Every check of a sandbox run, before anything exists; the request holds only validated values. */
     private RunRequest sandboxRequest(Ui ui, ProviderKind provider, OutputFormat format, Secrets secrets, Inputs.Prompt thePrompt,
-                                      Duration deadline, Map<String, String> variables) {
+                                      Duration deadline, Map<String, String> variables, RunRecords.Entry continued) {
         if (thePrompt == null) {
             throw CctException.badInput("--sandbox needs a prompt", "add --prompt TEXT or --prompt-file FILE");
         }
@@ -203,7 +215,29 @@ public final class CctCommand implements Callable<Integer> {
         Renderer.Rendered rendered = Renderer.render(components.resolve(context.catalog(), ui));
         return new RunRequest(settings, rendered, thePrompt.text(), thePrompt.source(), deadline, outputDirectory, variables,
                 secrets, model, maxTurns, format, uploadPaths, List.copyOf(excludes), includeAll,
-                changeOptions.landing(uploadPaths, context.environment, yes));
+                changeOptions.landing(uploadPaths, context.environment, yes),
+                continued == null ? null : new Continuation(continued.record().id(), continued.workspace(), continued.session(),
+                        continued.record().sessionId()));
+    }
+
+    /** The earlier run --continue names, checked to hold what a continuation needs. */
+    private RunRecords.Entry continued() {
+        RunRecords.Entry entry;
+        try {
+            entry = RunsCommand.records(context).find(continueRun);
+        } catch (RunRecords.Unknown e) {
+            throw CctException.badInput("--continue: " + e.getMessage(), "see 'cct runs list'");
+        }
+        String id = entry.record().id();
+        if (entry.record().sessionId() == null || !Files.isRegularFile(entry.session())) {
+            throw CctException.badInput("--continue: run " + id + " has no Claude session to resume (Claude never started one)",
+                    "start a new run, with --upload of its results");
+        }
+        if (!Files.isRegularFile(entry.workspace())) {
+            throw CctException.badInput("--continue: run " + id + " has lost its workspace (" + entry.workspace() + ")",
+                    "start a new run, with --upload of its results");
+        }
+        return entry;
     }
 
     /** Builds subcommands with the shared context. */

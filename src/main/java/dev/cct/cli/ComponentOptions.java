@@ -28,6 +28,16 @@ public final class ComponentOptions {
     @Option(names = "--skill", split = ",", paramLabel = "NAME", description = "Skill(s) to install.")
     List<String> skills = new ArrayList<>();
 
+    /** Takes the components an earlier run used, by type label ("agent", "command", ...), when none are named. */
+    void use(java.util.Map<String, List<String>> byType) {
+        agents.addAll(byType.getOrDefault("agent", List.of()));
+        commands.addAll(byType.getOrDefault("command", List.of()));
+        mcps.addAll(byType.getOrDefault("mcp", List.of()));
+        settings.addAll(byType.getOrDefault("setting", List.of()));
+        hooks.addAll(byType.getOrDefault("hook", List.of()));
+        skills.addAll(byType.getOrDefault("skill", List.of()));
+    }
+
     boolean any() {
         return !(agents.isEmpty() && commands.isEmpty() && mcps.isEmpty() && settings.isEmpty() && hooks.isEmpty()
                 && skills.isEmpty());

@@ -40,6 +40,18 @@ public record Environment(Map<String, String> variables, Path workingDirectory, 
         return Path.of(home, ".cache", "cct");
     }
 
+    /** The per-user data directory (run records): $CCT_DATA_DIR, else $XDG_DATA_HOME/cct, else ~/.local/share/cct. */
+    public Path dataDirectory() {
+        if (get("CCT_DATA_DIR") != null) {
+            return Path.of(get("CCT_DATA_DIR"));
+        }
+        if (get("XDG_DATA_HOME") != null) {
+            return Path.of(get("XDG_DATA_HOME"), "cct");
+        }
+        String home = get("HOME") != null ? get("HOME") : System.getProperty("user.home");
+        return Path.of(home, ".local", "share", "cct");
+    }
+
     /** True when a CI system is driving us: no prompts, no animation. */
     public boolean isCi() {
         String ci = get("CI");

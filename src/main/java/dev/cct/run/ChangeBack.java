@@ -49,6 +49,7 @@ final class ChangeBack {
     private final Path results;
     private final Predicate<String> skip;
     private final Predicate<String> ignored;
+    private final Predicate<String> installed;
     private final boolean includeAll;
     private final Path uploadArchive;
     private final ArchiveContents base;
@@ -88,11 +89,17 @@ final class ChangeBack {
         this.skip = skip;
         // What cct installed and the files that hold keys are never part of a change, whatever the results hold.
         this.ignored = skip.or(installed::contains).or(ChangeBack::isEnvFile);
+        this.installed = installed::contains;
         this.includeAll = includeAll;
         this.uploadArchive = uploadArchive;
         this.base = base;
         this.cwd = cwd;
         this.whole = whole;
+    }
+
+    /** What is not the user's workspace: the components cct installed, and .env files. */
+    Predicate<String> notWorkspace() {
+        return installed.or(ChangeBack::isEnvFile);
     }
 
     /** The uploaded state of the user's files: what a change is measured against. */
@@ -289,25 +296,32 @@ final class ChangeBack {
                 report.refused(), written);
     }
 
-    /** Lists the changed paths for the sandbox, which copies them into one folder: that folder is the download. */
+    /**
+     * Has the sandbox copy the changed paths into one folder: that folder is the download. A few paths travel as the
+     * command's arguments; many are uploaded as a list first.
+     */
     private void stage(List<String> paths) throws SandboxException, InterruptedException, IOException {
-        ByteArrayOutputStream list = new ByteArrayOutputStream();
-        for (String path : paths) {
-            list.write(path.getBytes(StandardCharsets.UTF_8));
-            list.write(0);
-        }
-        ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        Sandbox.Owner owner = sandbox.owner();
-        try (TarWriter writer = owner == null ? new TarWriter(tar) : new TarWriter(tar, owner.uid(), owner.gid())) {
-            writer.addDirectory(".cct");
-            writer.addFile(CHANGED_LIST, list.toByteArray(), false);
-        }
-        sandbox.upload(new ByteArrayInputStream(tar.toByteArray()), sandbox.home());
-        Bytes out = new Bytes();
         String home = sandbox.home();
-        int code = sandbox.exec(new Sandbox.ExecSpec(
-                WorkspaceScan.stageCommand(workspace, home + "/" + CHANGED_LIST, home + "/" + STAGING),
-                Map.of(), "/", SCAN_TIMEOUT), out);
+        List<String> command;
+        if (WorkspaceScan.fitInArguments(paths)) {
+            command = WorkspaceScan.stageCommand(workspace, paths, home + "/" + STAGING);
+        } else {
+            ByteArrayOutputStream list = new ByteArrayOutputStream();
+            for (String path : paths) {
+                list.write(path.getBytes(StandardCharsets.UTF_8));
+                list.write(0);
+            }
+            ByteArrayOutputStream tar = new ByteArrayOutputStream();
+            Sandbox.Owner owner = sandbox.owner();
+            try (TarWriter writer = owner == null ? new TarWriter(tar) : new TarWriter(tar, owner.uid(), owner.gid())) {
+                writer.addDirectory(".cct");
+                writer.addFile(CHANGED_LIST, list.toByteArray(), false);
+            }
+            sandbox.upload(new ByteArrayInputStream(tar.toByteArray()), home);
+            command = WorkspaceScan.stageCommand(workspace, home + "/" + CHANGED_LIST, home + "/" + STAGING);
+        }
+        Bytes out = new Bytes();
+        int code = sandbox.exec(new Sandbox.ExecSpec(command, Map.of(), "/", SCAN_TIMEOUT), out);
         if (code != 0) {
             throw new SandboxException("could not gather the changed files in the sandbox (exit " + code + ": "
                     + out.errorLine() + ")");

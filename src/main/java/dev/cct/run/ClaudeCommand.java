@@ -63,6 +63,9 @@ final class ClaudeCommand {
         if (request.maxTurns() != null) {
             command.addAll(List.of("--max-turns", request.maxTurns().toString()));
         }
+        if (request.continuation() != null) {
+            command.addAll(List.of("--resume", request.continuation().sessionId()));
+        }
         Map<String, String> env = new LinkedHashMap<>(request.environment());
         env.putAll(request.secrets().forClaude());
         if (runsAsRoot(sandbox)) {

@@ -29,7 +29,7 @@ final class ClaudeSession {
      * @param exitCode Claude's exit code, or -1 when cct stopped it
      * @param outcome  the final result event, or null when none came
      */
-    record Result(Ending ending, int exitCode, RunOutcome outcome, int toolCalls, String sandboxId) {
+    record Result(Ending ending, int exitCode, RunOutcome outcome, int toolCalls, String sandboxId, String sessionId) {
     }
 
     private ClaudeSession() {
@@ -101,7 +101,8 @@ final class ClaudeSession {
             err.finish();
             renderer.close();
         }
-        return new Result(ending, exitCode == null ? -1 : exitCode, renderer.outcome(), renderer.toolCalls(), sandbox.id());
+        return new Result(ending, exitCode == null ? -1 : exitCode, renderer.outcome(), renderer.toolCalls(), sandbox.id(),
+                renderer.sessionId());
     }
 
     private static void stop(Sandbox sandbox, String mark) throws InterruptedException {

@@ -6,6 +6,7 @@ import dev.cct.core.CctException;
 import dev.cct.core.Environment;
 import dev.cct.core.ExitCode;
 import dev.cct.core.Format;
+import dev.cct.runs.RunRecords;
 import dev.cct.sandbox.OrphanReaper;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
@@ -67,7 +68,7 @@ final class Run implements Pipeline {
             Path results = request.landing().elsewhere() && request.outputDirectory() == null ? null : output;
             String workspace = sandbox.home() + "/" + WorkspaceArchive.WORKSPACE;
 
-            uploadArchive = WorkspaceArchive.build(request, sandbox.owner(), output);
+            uploadArchive = WorkspaceArchive.build(request, sandbox.owner(), sandbox.home(), output);
             Set<String> missingAtUpload = ChangeLanding.trackedButMissing(request.landing());
             upload(sandbox, uploadArchive, request, progress);
             base = ArchiveContents.open(uploadArchive, WorkspaceArchive.WORKSPACE);
@@ -79,6 +80,7 @@ final class Run implements Pipeline {
             ClaudeSession.Result claude = runClaude(sandbox, request, workspace, deadline, changeBack, progress, ui);
 
             ChangeBack.Brought brought = changeBack.fetch(progress, ui);
+            byte[] transcript = RunRecorder.transcript(sandbox, workspace, claude.sessionId(), request, ui);
             Signals.yieldToSecondSignal();
             destroy(sandbox, ui);
             sandbox = null;
@@ -86,6 +88,8 @@ final class Run implements Pipeline {
             Verdict verdict = Verdict.of(claude, Signals.interrupted(), request.timeout(), brought.changes());
             ChangeLanding.Landed landed = ChangeLanding.land(request, runId, brought, changeBack.uploaded(), base,
                     missingAtUpload, results, verdict, claude.outcome(), environment.workingDirectory(), ui);
+            RunRecorder.record(new RunRecords(environment.dataDirectory().resolve("runs")), request, runId, started, claude,
+                    verdict, brought, base, changeBack.notWorkspace(), transcript, results, landed, ui);
             Summary.print(ui, request, landed.verdict(), claude, brought, landed, results, environment.workingDirectory(),
                     Duration.between(started, Instant.now()));
             return landed.verdict().exitCode();

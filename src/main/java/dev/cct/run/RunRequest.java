@@ -27,11 +27,12 @@ import java.util.Map;
  * @param includeAll   bring back dependency caches and cct's own component files too
  * @param settings     where Claude runs, with that provider's validated settings
  * @param landing      where Claude's change goes besides the results folder
+ * @param continuation the earlier run this one continues, or null for a new one
  */
 public record RunRequest(ProviderSettings settings, Renderer.Rendered components, String prompt, String promptSource,
                          Duration timeout, Path outputDirectory, Map<String, String> environment, Secrets secrets,
                          String model, Integer maxTurns, OutputFormat outputFormat, List<Path> uploads,
-                         List<String> excludes, boolean includeAll, Landing landing) {
+                         List<String> excludes, boolean includeAll, Landing landing, Continuation continuation) {
 
     /** The provider the settings are for. */
     public ProviderKind provider() {

@@ -32,6 +32,8 @@ final class Summary {
             json.put("status", verdict.status());
             json.put("provider", request.provider().flag());
             json.put("sandboxId", claude.sandboxId());
+            // The run's record: what --continue takes.
+            json.put("runId", claude.sandboxId() == null ? null : Format.shortId(claude.sandboxId()));
             json.put("result", outcome == null ? null : outcome.result());
             json.put("isError", outcome != null && outcome.isError());
             json.put("turns", outcome == null ? 0 : outcome.turns());

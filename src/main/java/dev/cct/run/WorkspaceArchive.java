@@ -27,7 +27,7 @@ final class WorkspaceArchive {
     }
 
     /** Writes the archive to a temporary file (uploads may be large) and returns it; the caller deletes it. */
-    static Path build(RunRequest request, Sandbox.Owner owner, Path outputDirectory) throws IOException {
+    static Path build(RunRequest request, Sandbox.Owner owner, String home, Path outputDirectory) throws IOException {
         Path file = Files.createTempFile("cct-upload", ".tar");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
              TarWriter tar = owner == null ? new TarWriter(out) : new TarWriter(out, owner.uid(), owner.gid())) {
@@ -35,6 +35,16 @@ final class WorkspaceArchive {
             tar.addDirectory(".cct");
             tar.addFile(PROMPT, request.prompt().getBytes(StandardCharsets.UTF_8), false);
             Path project = null;
+            Continuation continuation = request.continuation();
+            if (continuation != null) {
+                // The earlier run's final workspace first, so that new uploads and components lie over it.
+                copyWorkspace(continuation.workspace(), tar);
+                String sessions = ".claude/projects/" + Continuation.projectFolder(home + "/" + WORKSPACE);
+                tar.addDirectory(".claude");
+                tar.addDirectory(".claude/projects");
+                tar.addDirectory(sessions);
+                tar.addFile(sessions + "/" + continuation.sessionId() + ".jsonl", continuation.session(), false);
+            }
             for (Path upload : request.uploads()) {
                 if (Files.isDirectory(upload)) {
                     // A folder's contents become the workspace, so "audit this codebase" sees the codebase at its root.
@@ -54,6 +64,24 @@ final class WorkspaceArchive {
             throw e;
         }
         return file;
+    }
+
+    /** The entries of a run record's workspace tar, below the workspace folder. */
+    private static void copyWorkspace(Path workspace, TarWriter tar) throws IOException {
+        try (org.apache.commons.compress.archivers.tar.TarArchiveInputStream in =
+                     new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                             new java.io.BufferedInputStream(Files.newInputStream(workspace), 1 << 16))) {
+            for (org.apache.commons.compress.archivers.tar.TarArchiveEntry entry; (entry = in.getNextEntry()) != null; ) {
+                String name = entry.getName();
+                if (entry.isDirectory()) {
+                    tar.addDirectory(WORKSPACE + "/" + name);
+                } else if (entry.isSymbolicLink()) {
+                    tar.addSymlink(WORKSPACE + "/" + name, entry.getLinkName());
+                } else if (entry.isFile()) {
+                    tar.addFile(WORKSPACE + "/" + name, in, entry.getSize(), (entry.getMode() & 0100) != 0);
+                }
+            }
+        }
     }
 
     /**

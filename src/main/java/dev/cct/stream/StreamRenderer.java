@@ -18,6 +18,7 @@ public final class StreamRenderer {
     private final OutputFormat format;
     private final String workspace;
     private RunOutcome outcome;
+    private String sessionId;
     private int toolCalls;
     private int toolErrors;
     private boolean wroteText;
@@ -61,6 +62,9 @@ public final class StreamRenderer {
         if ("result".equals(event.path("type").asText())) {
             outcome = RunOutcome.from(event);
         }
+        if (event.hasNonNull("session_id") && event.get("session_id").isTextual()) {
+            sessionId = event.get("session_id").asText();
+        }
         if (format == OutputFormat.TEXT) {
             render(event);
         } else if ("assistant".equals(event.path("type").asText())) {
@@ -103,6 +107,11 @@ public final class StreamRenderer {
         if (activity != null) {
             activity.settle();
         }
+    }
+
+    /** Claude Code's session id, from its first event that names one; null before. */
+    public synchronized String sessionId() {
+        return sessionId;
     }
 
     public RunOutcome outcome() {

@@ -31,7 +31,8 @@ class LayersTest {
                 .layer("run").definedBy("dev.cct.run..")
                 .layer("providers").definedBy("dev.cct.sandbox.docker..", "dev.cct.sandbox.e2b..", "dev.cct.sandbox.cloudflare..")
                 .layer("services").definedBy("dev.cct.archive..", "dev.cct.catalog..", "dev.cct.install..", "dev.cct.stream..",
-                        "dev.cct.ui..", "dev.cct.sandbox", "dev.cct.sandbox.http..", "dev.cct.changes..")
+                        "dev.cct.ui..", "dev.cct.sandbox", "dev.cct.sandbox.http..", "dev.cct.changes..",
+                        "dev.cct.runs..")
                 .layer("core").definedBy("dev.cct.core..")
                 .whereLayer("main").mayNotBeAccessedByAnyLayer()
                 .whereLayer("cli").mayOnlyBeAccessedByLayers("main")

@@ -112,6 +112,14 @@ class WorkspaceScanTest {
                 "with space.txt", "new\nline.txt", "-dash.txt").contains(path));
         assertThat(sorted(staged)).containsExactlyElementsOf(sorted(expected));
         assertThat(staging.resolve("stale")).doesNotExist();
+
+        // The same paths as the command's arguments.
+        Path again = dir.resolve("again");
+        run(WorkspaceScan.stageCommand(ws.toString(), List.of("sub/deeper/tool.sh", "link", "with space.txt", "new\nline.txt", "-dash.txt"),
+                again.toString()));
+        assertThat(sorted(LocalStates.scan(again, path -> false))).containsExactlyElementsOf(sorted(expected));
+        assertThat(WorkspaceScan.fitInArguments(List.of("a".repeat(70_000)))).isFalse();
+        assertThat(WorkspaceScan.fitInArguments(List.of("a", "b"))).isTrue();
     }
 
     @Test

@@ -57,7 +57,8 @@ class RunTest {
     }
 
     private Run run() {
-        Environment environment = new Environment(Map.of(), dir.resolve("cwd"), new ByteArrayInputStream(new byte[0]));
+        Environment environment = new Environment(Map.of("CCT_DATA_DIR", dir.resolve("data").toString()), dir.resolve("cwd"),
+                new ByteArrayInputStream(new byte[0]));
         Providers providers = new Providers(environment) {
             @Override
             public SandboxProvider create(ProviderSettings settings, Duration runTimeout) {
@@ -110,7 +111,7 @@ class RunTest {
                 catalog.resolve(ComponentType.MCP, "postgresql")));
         return new RunRequest(DockerSettings.defaults(), components, script, "--prompt", timeout, dir.resolve("out"),
                 Map.of("GREETING", "hi"), Secrets.of(Map.of(Secrets.ANTHROPIC_API_KEY, KEY)), null, null, format, uploads,
-                excludes, includeAll, landing);
+                excludes, includeAll, landing, null);
     }
 
     private Ui ui() {

@@ -119,11 +119,15 @@ class ContinueIT {
             assertThat(one.code()).as(one.err()).isEqualTo(124);
             runId = Json.mapper().readTree(one.out()).get("runId").asText();
         }
-        try (FakeAnthropic model = FakeAnthropic.start(Scenario.of(writeFirst(), writeSecond(), Turn.text("Wrote second.txt.")))) {
+        // Claude Code records the cut-off request as an assistant message of its own, so the continuation starts at
+        // turn 2; writeSecond is also turn 1 (it can be played twice) so as not to depend on that.
+        try (FakeAnthropic model = FakeAnthropic.start(Scenario.of(writeFirst(), writeSecond(), writeSecond(),
+                Turn.text("Wrote second.txt.")))) {
             CctProcess.Result two = cct(model).run(LIMIT, args(DOCKER, "--continue", "last", "--prompt", "go on", "--output", "two"));
             assertThat(two.code()).as(two.err()).isZero();
             JsonNode request = Json.mapper().readTree(model.requests().get(0));
             assertThat(request.toString()).contains(FIRST_PROMPT, "write first.txt");
+            assertThat(dir.resolve("two/second.txt")).as(roles(request) + "\n" + two.err()).exists();
             assertThat(Files.readString(dir.resolve("two/second.txt"))).isEqualTo("first\nsecond\n");
             CctProcess.Result show = cct(model).run(LIMIT, "runs", "show", runId, "--json");
             assertThat(Json.mapper().readTree(show.out()).get("exitCode").asInt()).isEqualTo(124);
@@ -143,6 +147,19 @@ class ContinueIT {
         }
         assertThat(assistants).as(first.toString()).isEqualTo(2);
         assertThat(first.toString()).contains(FIRST_PROMPT, "Wrote first.txt.", "now the second file");
+    }
+
+    /** The conversation a request carries, one line per message: for the failure message. */
+    private static String roles(JsonNode request) {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode message : request.path("messages")) {
+            out.append(message.path("role").asText()).append(": ");
+            for (JsonNode block : message.path("content")) {
+                out.append(block.path("type").asText()).append(' ');
+            }
+            out.append('\n');
+        }
+        return out.toString();
     }
 
     private static void assertNoSecretIn(Path data) throws Exception {

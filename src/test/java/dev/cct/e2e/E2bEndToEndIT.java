@@ -60,12 +60,12 @@ class E2bEndToEndIT extends SandboxEndToEndContract {
         return List.copyOf(e2b.liveSandboxIds());
     }
 
-    /** One request up, one down: never one per file. */
+    /** One request up; down, one for the changed files and one for Claude's transcript: never one per file. */
     @Override
     void afterEveryKindRun(CctProcess.Result result) {
         assertThat(result.err()).doesNotContain(E2B_KEY);
         assertThat(requests("POST /files")).as(String.join("\n", e2b.requests())).isEqualTo(1);
-        assertThat(requests("GET /files")).as(String.join("\n", e2b.requests())).isEqualTo(1);
+        assertThat(requests("GET /files")).as(String.join("\n", e2b.requests())).isEqualTo(2);
     }
 
     private long requests(String prefix) {

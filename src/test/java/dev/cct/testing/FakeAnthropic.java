@@ -228,17 +228,19 @@ public final class FakeAnthropic implements AutoCloseable {
         List<String> texts = new ArrayList<>();
         collectTexts(req.path("system"), texts);
         collectTexts(req.path("messages"), texts);
+        // The last one named: a resumed session's earlier messages name the folder it ran in before.
+        String found = null;
         for (String t : texts) {
             Matcher m = CWD_PATTERN.matcher(t);
-            if (m.find()) {
+            while (m.find()) {
                 String dir = m.group(1);
                 while (dir.length() > 1 && (dir.endsWith(".") || dir.endsWith(",") || dir.endsWith("/"))) {
                     dir = dir.substring(0, dir.length() - 1);
                 }
-                return dir;
+                found = dir;
             }
         }
-        return null;
+        return found;
     }
 
     private static void collectTexts(JsonNode node, List<String> out) {

@@ -145,7 +145,7 @@ public final class RunRecords {
         }
         if (matches.size() > 1) {
             throw new Unknown("'" + reference + "' names " + matches.size() + " runs: "
-                    + String.join(", ", matches.stream().map(e -> e.record().id()).toList()) + "; give more of the id");
+                    + String.join(", ", matches.stream().map(e -> e.record().id()).sorted().toList()) + "; give more of the id");
         }
         return matches.get(0);
     }

@@ -63,6 +63,19 @@ class BadInputTest {
                 bad("existing branch, dry run", d -> repository(d, "taken"), List.of("--sandbox", "docker", "--prompt", "x", "--upload", "proj", "--branch", "taken", "--dry-run"), "branch 'taken' already exists", "another name"),
                 bad("patch is a folder", none, List.of("--sandbox", "docker", "--prompt", "x", "--patch", "."), "--patch . is a folder", "fix.patch"),
                 bad("patch exists", d -> write(d.resolve("x.patch"), "old"), List.of("--sandbox", "docker", "--prompt", "x", "--patch", "x.patch"), "--patch x.patch exists", "--yes"),
+                bad("continue of an unknown run", d -> runRecord(d, "abcd11112222", true, 1), List.of("--continue", "zzzz", "--prompt", "x"), "no run 'zzzz'", "cct runs list"),
+                bad("continue with no run yet", none, List.of("--continue", "last", "--prompt", "x"), "no run to continue yet", "cct runs list"),
+                bad("continue of an ambiguous prefix", d -> {
+                    runRecord(d, "abcd11112222", true, 1);
+                    runRecord(d, "abcd33334444", true, 1);
+                }, List.of("--continue", "abcd", "--prompt", "x"), "'abcd' names 2 runs", "cct runs list"),
+                bad("continue of another version's record", d -> runRecord(d, "abcd11112222", true, 7), List.of("--continue", "abcd11112222", "--prompt", "x"),
+                        "cannot read (another version?)", "cct runs list"),
+                bad("continue without a session", d -> runRecord(d, "abcd11112222", false, 1), List.of("--continue", "abcd", "--prompt", "x"),
+                        "has no Claude session to resume", "start a new run"),
+                bad("continue without a prompt", d -> runRecord(d, "abcd11112222", true, 1), List.of("--continue", "abcd"), "needs a prompt", "--prompt"),
+                bad("runs show of an unknown run", none, List.of("runs", "show", "nope"), "no run 'nope'", "cct runs list"),
+                bad("runs prune without an age", none, List.of("runs", "prune", "--older-than", "soon"), "invalid --older-than 'soon'", "30d"),
                 bad("max turns zero", none, List.of("--sandbox", "docker", "--prompt", "x", "--max-turns", "0"), "--max-turns", "positive"));
     }
 
@@ -163,6 +176,19 @@ class BadInputTest {
             }
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A run record as an earlier run leaves it, under the CLI runner's home. */
+    private static void runRecord(Path dir, String id, boolean withSession, int format) {
+        Path folder = dir.resolve("home/.local/share/cct/runs/" + id);
+        String session = withSession ? "\"sessionId\":\"s-" + id + "\"," : "";
+        write(folder.resolve("run.json"), "{\"format\":" + format + ",\"id\":\"" + id + "\",\"startedAt\":\"2026-12-01T10:00:00Z\","
+                + "\"provider\":\"docker\",\"prompt\":\"earlier\"," + session + "\"components\":{},\"uploads\":[],\"exitCode\":0,"
+                + "\"status\":\"ok\",\"turns\":1,\"costUsd\":0}");
+        write(folder.resolve("workspace.tar"), "");
+        if (withSession) {
+            write(folder.resolve("session.jsonl"), "{}\n");
         }
     }
 

@@ -196,6 +196,50 @@ class RunTest {
     }
 
     @Test
+    void everyRunLeavesAnOwnerOnlyRecordWithItsWorkspaceAndTranscriptAndNoKey() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.writeString(project.resolve("main.py"), "print('mine')\n");
+        Files.writeString(project.resolve("gone.py"), "bye\n");
+        Files.writeString(project.resolve(".env"), "ANTHROPIC_API_KEY=" + KEY + "\n");
+        // Claude's transcript echoes the key, as one of its tools might have printed it.
+        String script = "slug=$(pwd | sed 's/[^a-zA-Z0-9]/-/g'); mkdir -p \"$HOME/.claude/projects/$slug\"\n"
+                + "echo \"{\\\"said\\\":\\\"key is $ANTHROPIC_API_KEY\\\"}\" > \"$HOME/.claude/projects/$slug/sess-1.jsonl\"\n"
+                + "echo '{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"sess-1\"}'\n"
+                + "echo reviewed >> main.py && rm gone.py && echo new > new.py\n" + result(false, "ok");
+        int code = run().run(request(script, OutputFormat.TEXT, Duration.ofMinutes(1), List.of(project), List.of(), false), ui());
+        assertThat(code).as(err.toString()).isZero();
+
+        dev.cct.runs.RunRecords records = new dev.cct.runs.RunRecords(dir.resolve("data/runs"));
+        dev.cct.runs.RunRecords.Entry entry = records.find("last");
+        assertThat(entry.record().sessionId()).isEqualTo("sess-1");
+        assertThat(entry.record().prompt()).contains("echo reviewed");
+        assertThat(Files.readString(entry.session())).contains("key is").doesNotContain(KEY);
+        Map<String, String> workspace = new java.util.TreeMap<>();
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(Files.newInputStream(entry.workspace()))) {
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                if (e.isFile()) {
+                    workspace.put(e.getName(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+        // The workspace as Claude left it: no .env, no component cct installed, the deletion gone.
+        assertThat(workspace).containsOnlyKeys("main.py", "new.py");
+        assertThat(workspace.get("main.py")).isEqualTo("print('mine')\nreviewed\n");
+        try (var files = Files.walk(dir.resolve("data"))) {
+            for (Path file : files.toList()) {
+                String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+                if (file.startsWith(dir.resolve("data/runs"))) {
+                    assertThat(mode).as(file.toString()).isEqualTo(Files.isDirectory(file) ? "rwx------" : "rw-------");
+                }
+                if (Files.isRegularFile(file)) {
+                    assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)).as(file.toString())
+                            .doesNotContain(KEY);
+                }
+            }
+        }
+    }
+
+    @Test
     void aSandboxLostBeforeAnythingCameBackLeavesNoResultsFolderOfUploadsOnly() throws Exception {
         Path project = Files.createDirectories(dir.resolve("project"));
         for (int i = 0; i < 200; i++) {

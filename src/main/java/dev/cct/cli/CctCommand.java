@@ -215,7 +215,7 @@ public final class CctCommand implements Callable<Integer> {
         Renderer.Rendered rendered = Renderer.render(components.resolve(context.catalog(), ui));
         return new RunRequest(settings, rendered, thePrompt.text(), thePrompt.source(), deadline, outputDirectory, variables,
                 secrets, model, maxTurns, format, uploadPaths, List.copyOf(excludes), includeAll,
-                changeOptions.landing(uploadPaths, context.environment, yes),
+                changeOptions.landing(uploadPaths, context.environment, yes, continued == null ? null : continued.record()),
                 continued == null ? null : new Continuation(continued.record().id(), continued.workspace(), continued.session(),
                         continued.record().sessionId()));
     }

@@ -4,6 +4,7 @@ import dev.cct.changes.git.GitCheckout;
 import dev.cct.core.CctException;
 import dev.cct.core.Environment;
 import dev.cct.run.Landing;
+import dev.cct.runs.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,8 +28,29 @@ public final class ChangeOptions {
 
     /** The landing the flags ask for; {@code uploads} are the checked --upload paths. */
     Landing landing(List<Path> uploads, Environment environment, boolean overwrite) {
+        return landing(uploads, environment, overwrite, null);
+    }
+
+    /**
+     * The same for a run that continues {@code continued} (or null): without --upload, its change is in the terms of
+     * the earlier run's checkout, and --branch (unnamed, or named as before) adds to the earlier run's branch.
+     */
+    Landing landing(List<Path> uploads, Environment environment, boolean overwrite, RunRecord continued) {
         Path patchFile = patch == null ? null : patchFile(environment, overwrite);
         Path folder = uploads.size() == 1 && Files.isDirectory(uploads.get(0)) ? uploads.get(0) : null;
+        if (folder == null && uploads.isEmpty() && continued != null && continued.checkout() != null
+                && Files.isDirectory(Path.of(continued.checkout()))) {
+            folder = Path.of(continued.checkout());
+        }
+        if (continued != null && continued.branch() != null && branch != null
+                && (branch.isEmpty() || branch.equals(continued.branch())) && folder != null) {
+            Optional<GitCheckout> git = GitCheckout.find(folder);
+            if (git.isEmpty() || !git.get().branchExists(continued.branch())) {
+                throw CctException.badInput("branch '" + continued.branch() + "' of run " + continued.id() + " is gone",
+                        "name a new branch with --branch NAME");
+            }
+            return new Landing(continued.branch(), apply, patchFile, folder, true);
+        }
         boolean inRepository = branch != null || apply;
         Optional<GitCheckout> git = folder == null ? Optional.empty() : GitCheckout.find(folder);
         if (inRepository && git.isEmpty()) {

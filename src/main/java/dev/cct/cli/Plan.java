@@ -51,6 +51,11 @@ final class Plan {
             change.put("branch", request.landing().branchName("<run-id>"));
             change.put("apply", request.landing().apply());
             change.put("patch", patchOf(request, output));
+            if (request.continuation() != null) {
+                ObjectNode continues = plan.putObject("continues");
+                continues.put("run", request.continuation().runId());
+                continues.put("session", request.continuation().sessionId());
+            }
             ArrayNode uploads = plan.putArray("uploads");
             request.uploads().forEach(p -> uploads.add(p.toString()));
             plan.putArray("environment").addAll(request.environment().keySet().stream()
@@ -77,6 +82,10 @@ final class Plan {
                 + " bytes" + (entry.executable() ? ", executable" : ""))));
         for (Path upload : request.uploads()) {
             out.println("  upload      " + upload);
+        }
+        if (request.continuation() != null) {
+            out.println("  continues   run " + request.continuation().runId() + ": its workspace, and Claude resumes session "
+                    + request.continuation().sessionId());
         }
         out.println("  change      " + describeLanding(request, output));
         out.println("  prompt      " + request.prompt().length() + " characters from " + request.promptSource());

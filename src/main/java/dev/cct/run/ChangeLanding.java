@@ -49,7 +49,8 @@ final class ChangeLanding {
 
     /** The uploaded folder's repository as it was at upload time: the paths it tracks that were not on disk. */
     static Set<String> trackedButMissing(Landing landing) {
-        if (landing.checkout() == null) {
+        // A continued run's upload is the earlier run's workspace, not what the checkout holds now.
+        if (landing.checkout() == null || landing.append()) {
             return Set.of();
         }
         Optional<GitCheckout> git = GitCheckout.find(landing.checkout());
@@ -85,7 +86,18 @@ final class ChangeLanding {
         List<String> advice = new java.util.ArrayList<>();
         boolean patchNeeded = landing.patch() != null || (git.isPresent() && !landing.elsewhere());
 
-        if (succeeded && landing.branch() != null && git.isPresent()) {
+        if (succeeded && landing.branch() != null && git.isPresent() && landing.append()) {
+            String name = landing.branch();
+            try {
+                BranchWriter.append(git.get(), name, change, after, commitMessage(request, runId, outcome));
+                branch = name;
+                advice.add("Branch " + name + " has the change as its next commit; your checkout is as it was (see: git log -p " + name + ")");
+            } catch (IOException e) {
+                finalVerdict = new Verdict(ExitCode.CLAUDE_ERROR, "not-landed", "Branch " + name + ": " + e.getMessage()
+                        + "; the change is saved as a patch");
+                patchNeeded = true;
+            }
+        } else if (succeeded && landing.branch() != null && git.isPresent()) {
             String name = landing.branchName(runId);
             if (git.get().branchExists(name)) {
                 finalVerdict = new Verdict(ExitCode.CLAUDE_ERROR, "not-landed", "Branch " + name + " already exists; the change is saved as a patch");

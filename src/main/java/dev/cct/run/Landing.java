@@ -10,9 +10,14 @@ import java.nio.file.Path;
  * @param patch    write the change as a git patch to this file; null for none
  * @param checkout the uploaded folder when it lies in a git checkout (the change is then in the repository's terms),
  *                 else null
+ * @param append   the branch exists already (a continued run's): the change becomes its next commit
  */
-public record Landing(String branch, boolean apply, Path patch, Path checkout) {
-    public static final Landing RESULTS_ONLY = new Landing(null, false, null, null);
+public record Landing(String branch, boolean apply, Path patch, Path checkout, boolean append) {
+    public static final Landing RESULTS_ONLY = new Landing(null, false, null, null, false);
+
+    public Landing(String branch, boolean apply, Path patch, Path checkout) {
+        this(branch, apply, patch, checkout, false);
+    }
 
     /** Whether the user named a place for the change other than the results folder. */
     public boolean elsewhere() {

@@ -69,7 +69,7 @@ final class Run implements Pipeline {
             String workspace = sandbox.home() + "/" + WorkspaceArchive.WORKSPACE;
 
             uploadArchive = WorkspaceArchive.build(request, sandbox.owner(), sandbox.home(), output);
-            Set<String> missingAtUpload = ChangeLanding.trackedButMissing(request.landing());
+            Set<String> missingAtUpload = request.continuation() != null ? Set.of() : ChangeLanding.trackedButMissing(request.landing());
             upload(sandbox, uploadArchive, request, progress);
             base = ArchiveContents.open(uploadArchive, WorkspaceArchive.WORKSPACE);
             checkNotInterrupted();

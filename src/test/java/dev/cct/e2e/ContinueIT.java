@@ -110,6 +110,27 @@ class ContinueIT {
     }
 
     @Test
+    void aContinuationAddsItsCommitToTheFirstRunsBranch() throws Exception {
+        ChangeRepository repo = ChangeRepository.create(dir.resolve("project"));
+        repo.git("add", "-A");
+        repo.git("commit", "-q", "-m", "uncommitted work, committed");
+        try (FakeAnthropic model = FakeAnthropic.start(bothRuns())) {
+            CctProcess.Result one = new CctProcess(repo.root).env("ANTHROPIC_API_KEY", ANTHROPIC_KEY).env("ANTHROPIC_BASE_URL", model.baseUrl())
+                    .env("CCT_DATA_DIR", dir.resolve("data").toString())
+                    .run(LIMIT, args(DOCKER, "--upload", ".", "--prompt", FIRST_PROMPT, "--branch", "--output-format", "json"));
+            assertThat(one.code()).as(one.err()).isZero();
+            String branch = Json.mapper().readTree(one.out()).get("changes").get("branch").asText();
+            String before = repo.snapshot();
+            CctProcess.Result two = cct(model).run(LIMIT, args(E2B, "--continue", "last", "--prompt", "now the second file", "--branch"));
+            assertThat(two.code()).as(two.err()).isZero();
+            assertThat(repo.git("log", "--format=%s", "-3", branch).lines()).containsExactly("now the second file", FIRST_PROMPT,
+                    "uncommitted work, committed");
+            assertThat(repo.git("show", branch + ":second.txt")).isEqualTo("first\nsecond\n");
+            assertThat(repo.snapshot()).isEqualTo(before);
+        }
+    }
+
+    @Test
     void aRunThatTimedOutCanBeContinued() throws Exception {
         String runId;
         // The model never answers after the first tool call: the run times out with first.txt written.

@@ -94,6 +94,39 @@ public final class BranchWriter {
         }
     }
 
+    /** Adds the change as the next commit of {@code branch}, which must still be where it was when it was read. */
+    public static ObjectId append(GitCheckout checkout, String branch, ChangeSet change, Contents after, String message)
+            throws IOException {
+        String prefix = checkout.prefix();
+        try (Repository repository = checkout.open(); ObjectInserter inserter = repository.newObjectInserter()) {
+            ObjectId tip = repository.resolve(Constants.R_HEADS + branch + "^{commit}");
+            if (tip == null) {
+                throw new IOException("branch " + branch + " is gone");
+            }
+            Map<String, Entry> tree = read(repository, repository.resolve(Constants.R_HEADS + branch + "^{tree}"));
+            for (Change c : change.changes()) {
+                if (c.before() != null) {
+                    tree.remove(prefix + c.oldPath());
+                }
+                if (c.after() != null) {
+                    byte[] content = after.read(c.after());
+                    tree.put(prefix + c.path(), new Entry(Blobs.mode(c.after()), inserter.insert(Constants.OBJ_BLOB, content)));
+                }
+            }
+            ObjectId changed = commit(inserter, write(tree, inserter), tip, new PersonIdent(repository), message);
+            inserter.flush();
+            RefUpdate update = repository.updateRef(Constants.R_HEADS + branch);
+            update.setNewObjectId(changed);
+            update.setExpectedOldObjectId(tip);
+            update.setRefLogMessage("cct: " + message.lines().findFirst().orElse("run"), false);
+            RefUpdate.Result result = update.update();
+            if (result != RefUpdate.Result.FAST_FORWARD) {
+                throw new IOException("could not add to branch " + branch + " (" + result + ")");
+            }
+            return changed;
+        }
+    }
+
     private static Map<String, Entry> read(Repository repository, ObjectId tree) throws IOException {
         Map<String, Entry> entries = new TreeMap<>();
         try (TreeWalk walk = new TreeWalk(repository)) {

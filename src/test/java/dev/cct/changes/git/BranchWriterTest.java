@@ -68,6 +68,28 @@ class BranchWriterTest {
     }
 
     @Test
+    void aContinuedRunsChangeIsTheBranchsNextCommit() throws Exception {
+        Path repo = GitRepo.init(dir.resolve("repo"));
+        write(repo, "a.txt", "a\n");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", "first");
+        git(repo, "branch", "cct/run1");
+        GitCheckout checkout = GitCheckout.find(repo).orElseThrow();
+        Path before = dir.resolve("before");
+        write(before, "a.txt", "a\n");
+        Path after = dir.resolve("after");
+        write(after, "a.txt", "a\nmore\n");
+        ChangeSet change = ChangeSet.between(LocalStates.scan(before, p -> false), LocalStates.scan(after, p -> false), p -> false);
+        String tip = git(repo, "rev-parse", "cct/run1");
+        BranchWriter.append(checkout, "cct/run1", change, new FolderContents(after), "Now more\n");
+        assertThat(git(repo, "rev-parse", "cct/run1~1")).isEqualTo(tip);
+        assertThat(git(repo, "show", "cct/run1:a.txt")).isEqualTo("a\nmore\n");
+        assertThat(git(repo, "status", "--porcelain")).isEmpty();
+        assertThatThrownBy(() -> BranchWriter.append(checkout, "gone", change, new FolderContents(after), "x\n"))
+                .hasMessageContaining("branch gone is gone");
+    }
+
+    @Test
     void anUploadThatIsHeadGetsOneCommitOnTopOfHead() throws Exception {
         Path repo = GitRepo.init(dir.resolve("repo"));
         write(repo, "a.txt", "a\n");

@@ -1,6 +1,7 @@
 package dev.cct.catalog;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.cct.core.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.Map;
 public final class CatalogIndex {
     private static final String COMPONENTS_FOLDER = "/cli-tool/components";
     private static final String INDEX_FILE = "/docs/components.json";
+    private static final java.util.regex.Pattern NAME_PART = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
 
     /**
      * One indexed component; {@code id} is "category/name" as cct resolves it, {@code description} its first line
@@ -40,31 +42,65 @@ public final class CatalogIndex {
                 ? base.substring(0, base.length() - COMPONENTS_FOLDER.length()) + INDEX_FILE : null;
     }
 
-    /** Reads the index; entries that do not name a plain "category/name" are skipped, never guessed at. */
+    /**
+     * Reads the index; entries that do not name a plain "category/name" are skipped, never guessed at. Read as a
+     * stream of tokens, keeping three fields of each entry: the index is megabytes of descriptions, and a tree of it
+     * would cost a search most of its time.
+     */
     public static CatalogIndex parse(byte[] json) {
-        JsonNode root;
-        try {
-            root = Json.mapper().readTree(json);
+        Map<ComponentType, List<Entry>> entries = new EnumMap<>(ComponentType.class);
+        for (ComponentType type : ComponentType.values()) {
+            entries.put(type, new ArrayList<>());
+        }
+        try (JsonParser parser = Json.mapper().getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not a JSON object of component types");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                ComponentType type = byDirectory(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (type == null || value != JsonToken.START_ARRAY) {
+                    parser.skipChildren();
+                    continue;
+                }
+                while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    String path = "";
+                    String description = "";
+                    long downloads = 0;
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = parser.currentName();
+                        JsonToken token = parser.nextToken();
+                        switch (field) {
+                            case "path" -> path = token == JsonToken.VALUE_STRING ? parser.getText() : "";
+                            case "description" -> description = token == JsonToken.VALUE_STRING ? parser.getText() : "";
+                            case "downloads" -> downloads = token.isNumeric() ? parser.getValueAsLong(0) : 0;
+                            default -> parser.skipChildren();
+                        }
+                    }
+                    String id = idOf(type, path);
+                    if (id != null) {
+                        entries.get(type).add(new Entry(type, id, firstLine(description), Math.max(0, downloads),
+                                description.replace("\\n", " ")));
+                    }
+                }
+                if (parser.currentToken() != JsonToken.END_ARRAY) {
+                    parser.skipChildren();
+                }
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON");
         }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("not a JSON object of component types");
-        }
-        Map<ComponentType, List<Entry>> entries = new EnumMap<>(ComponentType.class);
-        for (ComponentType type : ComponentType.values()) {
-            List<Entry> list = new ArrayList<>();
-            for (JsonNode item : root.path(type.directory())) {
-                String id = idOf(type, item.path("path").asText(""));
-                if (id != null) {
-                    String description = item.path("description").asText("");
-                    list.add(new Entry(type, id, firstLine(description), Math.max(0, item.path("downloads").asLong(0)),
-                            description.replace("\\n", " ")));
-                }
-            }
-            entries.put(type, List.copyOf(list));
-        }
+        entries.replaceAll((type, list) -> List.copyOf(list));
         return new CatalogIndex(entries);
+    }
+
+    private static ComponentType byDirectory(String name) {
+        for (ComponentType type : ComponentType.values()) {
+            if (type.directory().equals(name)) {
+                return type;
+            }
+        }
+        return null;
     }
 
     public List<Entry> entries(ComponentType type) {
@@ -81,7 +117,7 @@ public final class CatalogIndex {
             return null;
         }
         for (String part : parts) {
-            if (part.isEmpty() || part.equals(".") || part.equals("..") || !part.matches("[A-Za-z0-9._-]+")) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..") || !NAME_PART.matcher(part).matches()) {
                 return null;
             }
         }

@@ -2,7 +2,7 @@ package dev.cct.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cct.testing.Needs;
+import dev.cct.testing.GitCli;
 import dev.cct.testing.Scenario;
 import dev.cct.testing.Turn;
 import java.io.IOException;
@@ -39,26 +39,8 @@ final class ChangeRepository {
         this.root = root;
     }
 
-    /** Skips (or fails, where required) when there is no git to make the repository with. */
-    static void checkGit() {
-        String problem = null;
-        try {
-            Process p = new ProcessBuilder("git", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            if (p.waitFor() != 0) {
-                problem = "git --version failed";
-            }
-        } catch (IOException e) {
-            problem = "git is not installed";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            problem = "interrupted";
-        }
-        Needs.GIT.check(problem);
-    }
-
     static ChangeRepository create(Path root) throws Exception {
-        checkGit();
+        GitCli.require();
         Files.createDirectories(root);
         ChangeRepository repo = new ChangeRepository(root);
         repo.git("init", "-q", "-b", "main");
@@ -158,17 +140,7 @@ final class ChangeRepository {
     }
 
     static String git(Path where, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-C", where.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-        builder.environment().put("GIT_TERMINAL_PROMPT", "0");
-        Process process = builder.start();
-        byte[] out = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String text = new String(out, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("git " + String.join(" ", args) + ": " + text).isZero();
-        return text;
+        return GitCli.git(where, args);
     }
 
     private static void write(Path root, String path, String content) {

@@ -70,26 +70,10 @@ public final class BranchWriter {
                         "The uploaded state: uncommitted edits and untracked files\n\n" + trailers(message));
             }
 
-            for (Change c : change.changes()) {
-                if (c.before() != null) {
-                    tree.remove(prefix + c.oldPath());
-                }
-                if (c.after() != null) {
-                    byte[] content = after.read(c.after());
-                    tree.put(prefix + c.path(), new Entry(Blobs.mode(c.after()), inserter.insert(Constants.OBJ_BLOB, content)));
-                }
-            }
+            apply(change, after, prefix, tree, inserter);
             ObjectId changed = commit(inserter, write(tree, inserter), parent, person, message);
             inserter.flush();
-
-            RefUpdate update = repository.updateRef(Constants.R_HEADS + branch);
-            update.setNewObjectId(changed);
-            update.setExpectedOldObjectId(ObjectId.zeroId());
-            update.setRefLogMessage("cct: " + message.lines().findFirst().orElse("run"), false);
-            RefUpdate.Result result = update.update();
-            if (result != RefUpdate.Result.NEW) {
-                throw new IOException("could not create branch " + branch + " (" + result + ")");
-            }
+            moveBranch(repository, branch, ObjectId.zeroId(), changed, message, RefUpdate.Result.NEW, "create");
             return changed;
         }
     }
@@ -104,26 +88,38 @@ public final class BranchWriter {
                 throw new IOException("branch " + branch + " is gone");
             }
             Map<String, Entry> tree = read(repository, repository.resolve(Constants.R_HEADS + branch + "^{tree}"));
-            for (Change c : change.changes()) {
-                if (c.before() != null) {
-                    tree.remove(prefix + c.oldPath());
-                }
-                if (c.after() != null) {
-                    byte[] content = after.read(c.after());
-                    tree.put(prefix + c.path(), new Entry(Blobs.mode(c.after()), inserter.insert(Constants.OBJ_BLOB, content)));
-                }
-            }
+            apply(change, after, prefix, tree, inserter);
             ObjectId changed = commit(inserter, write(tree, inserter), tip, new PersonIdent(repository), message);
             inserter.flush();
-            RefUpdate update = repository.updateRef(Constants.R_HEADS + branch);
-            update.setNewObjectId(changed);
-            update.setExpectedOldObjectId(tip);
-            update.setRefLogMessage("cct: " + message.lines().findFirst().orElse("run"), false);
-            RefUpdate.Result result = update.update();
-            if (result != RefUpdate.Result.FAST_FORWARD) {
-                throw new IOException("could not add to branch " + branch + " (" + result + ")");
-            }
+            moveBranch(repository, branch, tip, changed, message, RefUpdate.Result.FAST_FORWARD, "add to");
             return changed;
+        }
+    }
+
+    /** Claude's change over {@code tree}: removed paths go, new content is written as blobs. */
+    private static void apply(ChangeSet change, Contents after, String prefix, Map<String, Entry> tree, ObjectInserter inserter)
+            throws IOException {
+        for (Change c : change.changes()) {
+            if (c.before() != null) {
+                tree.remove(prefix + c.oldPath());
+            }
+            if (c.after() != null) {
+                byte[] content = after.read(c.after());
+                tree.put(prefix + c.path(), new Entry(Blobs.mode(c.after()), inserter.insert(Constants.OBJ_BLOB, content)));
+            }
+        }
+    }
+
+    /** Points the branch at {@code to} only if it is still at {@code from}: a concurrent change of it is never lost. */
+    private static void moveBranch(Repository repository, String branch, ObjectId from, ObjectId to, String message,
+                                   RefUpdate.Result expected, String verb) throws IOException {
+        RefUpdate update = repository.updateRef(Constants.R_HEADS + branch);
+        update.setNewObjectId(to);
+        update.setExpectedOldObjectId(from);
+        update.setRefLogMessage("cct: " + message.lines().findFirst().orElse("run"), false);
+        RefUpdate.Result result = update.update();
+        if (result != expected) {
+            throw new IOException("could not " + verb + " branch " + branch + " (" + result + ")");
         }
     }
 

@@ -183,7 +183,7 @@ while IFS='|' read -r NAME WORD; do
       for SECRET in .env .env.local .envrc .netrc .npmrc .pypirc .pgpass .git-credentials; do
         # shellcheck disable=SC2053 # NAME is meant as a pattern here
         if [[ $SECRET == $NAME ]]; then
-          block "the command's pattern '$WORD' matches secret files such as '$SECRET'."
+          block "the command uses the pattern '$WORD', which matches secret files such as '$SECRET'."
         fi
       done ;;
   esac

@@ -21,6 +21,12 @@ public final class Needs {
     public static final Need WORKER = new Need("live Worker contract tests", "cct.requireWorker");
     /** The git binary, which tests use to check what cct wrote with JGit. */
     public static final Need GIT = new Need("git cross-checks", "cct.requireGit");
+    /** bash and the few standard tools the bundled hook scripts use. */
+    public static final Need HOOK_SHELL = new Need("hook script tests", "cct.requireHookShell");
+    /** jq, the first JSON reader the bundled hook scripts try. */
+    public static final Need JQ = new Need("hook script tests with jq", "cct.requireJq");
+    /** python3, the hook scripts' second JSON reader. */
+    public static final Need PYTHON3 = new Need("hook script tests with python3", "cct.requirePython3");
 
     private static final Set<String> PRINTED = ConcurrentHashMap.newKeySet();
 

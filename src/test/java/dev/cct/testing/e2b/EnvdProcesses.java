@@ -152,6 +152,8 @@ final class EnvdProcesses {
                     process.detach(events);
                     if (killAtDeadline) {
                         process.signal(FakeProcess.SIGKILL);
+                        // The stream ends once the process is gone, so a List right after it no longer shows it.
+                        process.awaitExited(5000);
                     }
                     ConnectRpc.endStream(body, new RpcError("deadline_exceeded", "context deadline exceeded"));
                     body.close();

@@ -86,6 +86,19 @@ final class FakeProcess {
         return exited;
     }
 
+    /** Waits until the process has exited and left the process list, at most {@code millis}. */
+    synchronized boolean awaitExited(long millis) throws InterruptedException {
+        long until = System.currentTimeMillis() + millis;
+        while (!exited) {
+            long left = until - System.currentTimeMillis();
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
     synchronized void detach(BlockingQueue<Event> q) {
         attached.remove(q);
     }
@@ -175,6 +188,7 @@ final class FakeProcess {
             attached.forEach(q -> q.add(end));
             attached.clear();
             exited = true;
+            notifyAll();
         }
     }
 

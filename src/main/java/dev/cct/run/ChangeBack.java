@@ -88,7 +88,7 @@ final class ChangeBack {
         this.results = results;
         this.skip = skip;
         // What cct installed and the files that hold keys are never part of a change, whatever the results hold.
-        this.ignored = skip.or(installed::contains).or(ChangeBack::isEnvFile);
+        this.ignored = skip.or(installed::contains).or(WorkspaceArchive::isEnvFile);
         this.installed = installed::contains;
         this.includeAll = includeAll;
         this.uploadArchive = uploadArchive;
@@ -99,7 +99,7 @@ final class ChangeBack {
 
     /** What is not the user's workspace: the components cct installed, and .env files. */
     Predicate<String> notWorkspace() {
-        return installed.or(ChangeBack::isEnvFile);
+        return installed.or(WorkspaceArchive::isEnvFile);
     }
 
     /** The uploaded state of the user's files: what a change is measured against. */
@@ -402,10 +402,6 @@ final class ChangeBack {
         return output.startsWith(cwd) ? "./" + cwd.relativize(output) + "/" : output + "/";
     }
 
-    static boolean isEnvFile(String path) {
-        String name = path.substring(path.lastIndexOf('/') + 1);
-        return name.equals(".env") || (name.startsWith(".env.") && !name.equals(".env.example"));
-    }
 
     private Path scratchFolder() throws IOException {
         if (scratch == null) {

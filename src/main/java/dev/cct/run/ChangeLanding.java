@@ -49,8 +49,7 @@ final class ChangeLanding {
 
     /** The uploaded folder's repository as it was at upload time: the paths it tracks that were not on disk. */
     static Set<String> trackedButMissing(Landing landing) {
-        // A continued run's upload is the earlier run's workspace, not what the checkout holds now.
-        if (landing.checkout() == null || landing.append()) {
+        if (landing.checkout() == null) {
             return Set.of();
         }
         Optional<GitCheckout> git = GitCheckout.find(landing.checkout());

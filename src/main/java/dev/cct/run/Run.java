@@ -69,6 +69,7 @@ final class Run implements Pipeline {
             String workspace = sandbox.home() + "/" + WorkspaceArchive.WORKSPACE;
 
             uploadArchive = WorkspaceArchive.build(request, sandbox.owner(), sandbox.home(), output);
+            // A continued run's upload is the earlier run's workspace, not what the checkout holds now.
             Set<String> missingAtUpload = request.continuation() != null ? Set.of() : ChangeLanding.trackedButMissing(request.landing());
             upload(sandbox, uploadArchive, request, progress);
             base = ArchiveContents.open(uploadArchive, WorkspaceArchive.WORKSPACE);

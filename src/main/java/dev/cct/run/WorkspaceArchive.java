@@ -84,6 +84,12 @@ final class WorkspaceArchive {
         }
     }
 
+    /** A .env file (templates such as .env.example aside): it holds the very keys cct keeps out of sight. */
+    static boolean isEnvFile(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return name.equals(".env") || (name.startsWith(".env.") && !name.equals(".env.example"));
+    }
+
     /**
      * Never shipped: .env files (they hold the very keys cct keeps out of sight), and results of earlier runs
      * lying in the project folder.
@@ -91,8 +97,7 @@ final class WorkspaceArchive {
     static Predicate<String> leaveOut(Path root, Path outputDirectory) {
         Path output = outputDirectory == null ? null : outputDirectory.toAbsolutePath().normalize();
         return relative -> {
-            String name = relative.substring(relative.lastIndexOf('/') + 1);
-            if (name.equals(".env") || (name.startsWith(".env.") && !name.equals(".env.example"))) {
+            if (isEnvFile(relative)) {
                 return true;
             }
             if (!relative.contains("/") && RESULT_FOLDER.matcher(relative).matches()) {

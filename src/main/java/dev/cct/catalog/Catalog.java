@@ -334,7 +334,7 @@ public final class Catalog {
         Map<String, byte[]> support = new LinkedHashMap<>();
         if (type == ComponentType.HOOK) {
             String folder = type.directory() + "/" + id.substring(0, id.lastIndexOf('/') + 1);
-            for (String script : ComponentParser.referencedScripts(main)) {
+            for (String script : hookScripts(id, main)) {
                 byte[] bytes = source.read(folder + script);
                 if (bytes != null) {
                     support.put(script, bytes);
@@ -366,6 +366,17 @@ public final class Catalog {
             }
         }
         return ComponentParser.parse(type, id, source.describe(mainPath), main, ComponentParser.copy(support));
+    }
+
+    /**
+     * The scripts a hook brings: the npm tool's "{name}.py" and "{name}.sh" beside it (each when it exists, named in
+     * the hook or not), and any other script beside it that the hook's commands run from .claude/hooks/.
+     */
+    private static Set<String> hookScripts(String id, byte[] hookJson) {
+        String name = id.substring(id.lastIndexOf('/') + 1);
+        Set<String> scripts = new LinkedHashSet<>(List.of(name + ".py", name + ".sh"));
+        scripts.addAll(ComponentParser.referencedScripts(hookJson));
+        return scripts;
     }
 
     /** {@code unreachable}: the listing that could not be had, so a bundled copy may still stand in. */
@@ -406,7 +417,7 @@ public final class Catalog {
             byte[] main = readLimited(path);
             Map<String, byte[]> support = new LinkedHashMap<>();
             if (type == ComponentType.HOOK) {
-                for (String script : ComponentParser.referencedScripts(main)) {
+                for (String script : hookScripts(id, main)) {
                     Path scriptFile = path.resolveSibling(script);
                     if (Files.isRegularFile(scriptFile)) {
                         support.put(script, readLimited(scriptFile));

@@ -10,14 +10,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders components into the file tree Claude Code reads: agents and commands as Markdown files, MCP servers
- * merged into .mcp.json, settings and hooks merged into .claude/settings.json, hook scripts executable in
+ * Renders components into the file tree Claude Code reads, where the npm tool's installer puts them: agents and
+ * commands as Markdown files, MCP servers merged into .mcp.json, settings and hooks merged into
+ * .claude/settings.local.json (the npm tool's location when it does not ask), hook scripts executable in
  * .claude/hooks/ and a statusline's script in .claude/scripts/, skills as folders. Two components that would
  * write the same file differently are refused.
  */
 public final class Renderer {
     public static final String MCP_FILE = ".mcp.json";
-    public static final String SETTINGS_FILE = ".claude/settings.json";
+    public static final String SETTINGS_FILE = ".claude/settings.local.json";
     static final String HOOKS_DIR = ".claude/hooks/";
     static final String SCRIPTS_DIR = ".claude/scripts/";
 
@@ -54,7 +55,7 @@ public final class Renderer {
                 case SKILL -> {
                     String folder = ".claude/skills/" + c.name() + "/";
                     add(files, folder + "SKILL.md", c.content(), false, c);
-                    c.supportFiles().forEach((path, bytes) -> add(files, folder + path, bytes, isScript(bytes), c));
+                    c.supportFiles().forEach((path, bytes) -> add(files, folder + path, bytes, isSkillScript(path), c));
                 }
                 case MCP -> {
                     mcp = mcp == null ? Json.mapper().createObjectNode() : mcp;
@@ -78,7 +79,7 @@ public final class Renderer {
     /**
      * The document as the npm tool merges it: it deletes each MCP server's "description", and a setting's "files"
      * (the parser has already taken the top-level "description" of every JSON component). Nothing else is removed:
-     * a hook's "supportingFiles" or "tags" reach settings.json under the npm tool too.
+     * a hook's "supportingFiles" or "tags" reach the settings file under the npm tool too.
      */
     static ObjectNode asUpstreamWritesIt(Component c) {
         ObjectNode json = c.json().deepCopy();
@@ -125,8 +126,11 @@ public final class Renderer {
         };
     }
 
-    /** Files that start with "#!" are scripts and keep their execute bit wherever they travel. */
-    static boolean isScript(byte[] content) {
-        return content.length > 2 && content[0] == '#' && content[1] == '!';
+    /**
+     * The npm tool makes a skill's file executable by its name alone (.py or .sh, mode 755), and so does cct: a
+     * skill's instructions run its scripts the way its author tested them under that tool.
+     */
+    static boolean isSkillScript(String path) {
+        return path.endsWith(".py") || path.endsWith(".sh");
     }
 }

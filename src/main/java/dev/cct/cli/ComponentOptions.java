@@ -19,7 +19,7 @@ public final class ComponentOptions {
     @Option(names = "--mcp", split = ",", paramLabel = "NAME", description = "MCP server(s) to add to .mcp.json.")
     List<String> mcps = new ArrayList<>();
 
-    @Option(names = "--setting", split = ",", paramLabel = "NAME", description = "Setting(s) to merge into .claude/settings.json.")
+    @Option(names = "--setting", split = ",", paramLabel = "NAME", description = "Setting(s) to merge into .claude/settings.local.json.")
     List<String> settings = new ArrayList<>();
 
     @Option(names = "--hook", split = ",", paramLabel = "NAME", description = "Hook(s) to install with their scripts.")

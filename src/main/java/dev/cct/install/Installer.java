@@ -22,7 +22,7 @@ import java.util.Set;
 
 /**
  * Installs rendered components into a project folder, all or nothing: every file is planned and checked first,
- * .mcp.json and .claude/settings.json are merged with what the project already has, and if any write fails the
+ * .mcp.json and .claude/settings.local.json are merged with what the project already has, and if any write fails the
  * files written so far are put back as they were.
  */
 public final class Installer {
@@ -41,7 +41,7 @@ public final class Installer {
 
     /**
      * The files a workspace gets when the components join an existing project folder (an --upload): the project's
-     * own .mcp.json and .claude/settings.json are merged with the components', everything else as rendered.
+     * own .mcp.json and .claude/settings.local.json are merged with the components', everything else as rendered.
      */
     public static FileTree againstProject(Renderer.Rendered rendered, Path project) {
         FileTree tree = new FileTree();

@@ -65,12 +65,12 @@ class CctCommandTest {
                 "--setting", "permissions/deny-sensitive-files", "--skill", "security/threat-model");
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out()).contains(".claude/agents/frontend-developer.md", ".claude/agents/security-auditor.md",
-                ".claude/commands/generate-tests.md", ".mcp.json", ".claude/settings.json",
+                ".claude/commands/generate-tests.md", ".mcp.json", ".claude/settings.local.json",
                 ".claude/hooks/block-dangerous-commands.sh", ".claude/skills/threat-model/SKILL.md");
         assertThat(Files.isExecutable(dir.resolve(".claude/hooks/block-dangerous-commands.sh"))).isTrue();
         JsonNode mcp = Json.mapper().readTree(dir.resolve(".mcp.json").toFile());
         assertThat(mcp.path("mcpServers").has("postgresql")).isTrue();
-        JsonNode settings = Json.mapper().readTree(dir.resolve(".claude/settings.json").toFile());
+        JsonNode settings = Json.mapper().readTree(dir.resolve(".claude/settings.local.json").toFile());
         assertThat(settings.path("hooks").has("PreToolUse")).isTrue();
         assertThat(settings.path("permissions").path("deny").size()).isPositive();
 

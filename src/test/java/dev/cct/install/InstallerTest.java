@@ -32,24 +32,24 @@ class InstallerTest {
     void mergesWithTheProjectsOwnFilesAndIsIdempotent() throws Exception {
         Path project = Files.createDirectories(dir.resolve("p/.claude")).getParent();
         Files.writeString(project.resolve(".mcp.json"), "{\"mcpServers\":{\"mine\":{\"command\":\"my-server\"}}}");
-        Files.writeString(project.resolve(".claude/settings.json"), "{\"permissions\":{\"allow\":[\"Bash(make:*)\"]},\"model\":\"opus\"}");
+        Files.writeString(project.resolve(".claude/settings.local.json"), "{\"permissions\":{\"allow\":[\"Bash(make:*)\"]},\"model\":\"opus\"}");
         Installer.install(render(), project, false);
         String mcp = Files.readString(project.resolve(".mcp.json"));
-        String settings = Files.readString(project.resolve(".claude/settings.json"));
+        String settings = Files.readString(project.resolve(".claude/settings.local.json"));
         assertThat(mcp).contains("\"mine\"", "\"postgresql\"");
         assertThat(settings).contains("Bash(make:*)", "\"model\": \"opus\"", "PreToolUse");
 
         List<Installer.InstalledFile> second = Installer.install(render(), project, false);
         assertThat(second).allMatch(f -> f.change() == Installer.Change.UNCHANGED);
         assertThat(Files.readString(project.resolve(".mcp.json"))).isEqualTo(mcp);
-        assertThat(Files.readString(project.resolve(".claude/settings.json"))).isEqualTo(settings);
+        assertThat(Files.readString(project.resolve(".claude/settings.local.json"))).isEqualTo(settings);
     }
 
     @Test
     void nothingIsWrittenWhenAnyFileCannotBe() throws Exception {
         Path project = Files.createDirectories(dir.resolve("p"));
         // A folder where the settings file must go makes the whole install fail before any write.
-        Files.createDirectories(project.resolve(".claude/settings.json"));
+        Files.createDirectories(project.resolve(".claude/settings.local.json"));
         assertThatThrownBy(() -> Installer.install(render(), project, false)).hasMessageContaining("not a regular file");
         assertThat(project.resolve(".claude/agents")).doesNotExist();
         assertThat(project.resolve(".mcp.json")).doesNotExist();

@@ -70,7 +70,7 @@ public final class Catalog {
      * One listed component.
      *
      * @param source where its name resolves: {@link #BUNDLED}, {@link #UPSTREAM} or {@link #CACHED_UPSTREAM}
-     * @param text   what a search looks through besides the name: the whole description
+     * @param text   what a search looks through besides the name: the whole description, in lower case
      */
     public record Entry(ComponentType type, String id, String description, long downloads, String source, String text) {
     }
@@ -84,7 +84,8 @@ public final class Catalog {
 
     /**
      * Bundled components plus upstream's index, each name once, ordered by type, then most downloaded first. A
-     * name both hold is listed as upstream's, since that is what it installs. The index is cached like remote
+     * name both hold is listed as upstream's, since that is what it installs; one already on disk installs offline,
+     * so it is listed as cached. The index is cached like remote
      * components: without network or cache the bundled ones are still listed, with a note saying why the rest
      * are not.
      */
@@ -105,7 +106,7 @@ public final class Catalog {
                 if (bytes == null) {
                     note = "the upstream index " + indexUrl + " does not exist (HTTP 404)" + only;
                 } else {
-                    index = CatalogIndex.parse(bytes);
+                    index = CatalogIndex.read(bytes, environment.cacheDirectory().resolve("catalog").resolve("index-digest.tsv"));
                 }
             } catch (RemoteCatalog.Unreachable e) {
                 note = "upstream index unreachable: " + e.getMessage() + only;
@@ -114,30 +115,28 @@ public final class Catalog {
             }
         }
         List<Entry> entries = new ArrayList<>();
+        Set<String> cached = remote instanceof RemoteCatalog r ? r.cachedPaths() : Set.of();
+        List<BundledCatalog.Summary> bundledSummaries = bundled.summaries();
         for (ComponentType type : ComponentType.values()) {
             Map<String, CatalogIndex.Entry> upstream = new LinkedHashMap<>();
             for (CatalogIndex.Entry e : index == null ? List.<CatalogIndex.Entry>of() : index.entries(type)) {
                 upstream.putIfAbsent(e.id(), e);
             }
             List<Entry> ofType = new ArrayList<>();
-            for (Component c : list(type)) {
-                if (!upstream.containsKey(c.id())) {
-                    ofType.add(new Entry(type, c.id(), c.description(), 0, BUNDLED, c.description()));
+            for (BundledCatalog.Summary c : bundledSummaries) {
+                if (c.type() == type && !upstream.containsKey(c.id())) {
+                    ofType.add(new Entry(type, c.id(), c.description(), 0, BUNDLED, c.description().toLowerCase(Locale.ROOT)));
                 }
             }
             for (CatalogIndex.Entry e : upstream.values()) {
-                ofType.add(new Entry(type, e.id(), e.description(), e.downloads(), listedSource(type, e.id()), e.text()));
+                ofType.add(new Entry(type, e.id(), e.description(), e.downloads(),
+                        cached.contains(type.mainPath(e.id())) ? CACHED_UPSTREAM : UPSTREAM, e.text()));
             }
             ofType.sort(Comparator.comparingLong(Entry::downloads).reversed().thenComparing(Entry::id));
             entries.addAll(ofType);
         }
         listing = new Listing(List.copyOf(entries), note);
         return listing;
-    }
-
-    /** An upstream component already on disk installs offline: worth telling apart in a listing. */
-    private String listedSource(ComponentType type, String id) {
-        return remote instanceof RemoteCatalog r && r.isCached(type.mainPath(id)) ? CACHED_UPSTREAM : UPSTREAM;
     }
 
     /** Every name of {@code type} cct knows of: bundled, and upstream's index when it could be had. */
@@ -317,7 +316,7 @@ public final class Catalog {
         return aliases;
     }
 
-    private static Component load(CatalogSource source, ComponentType type, String id) {
+    static Component load(CatalogSource source, ComponentType type, String id) {
         Component component = loadOrNull(source, type, id);
         if (component == null) {
             throw new IllegalStateException("listed but unreadable: " + id);

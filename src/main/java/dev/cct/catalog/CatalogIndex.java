@@ -4,10 +4,16 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.cct.core.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
  * The index claude-code-templates publishes of every component it has ({@code docs/components.json}): per type an
@@ -19,9 +25,12 @@ public final class CatalogIndex {
     private static final String INDEX_FILE = "/docs/components.json";
     private static final java.util.regex.Pattern NAME_PART = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
 
+    /** The first line of a digest: its format, then the length and CRC-32C of the index it was made from. */
+    private static final String DIGEST_HEADER = "cct-index-digest 1 ";
+
     /**
      * One indexed component; {@code id} is "category/name" as cct resolves it, {@code description} its first line
-     * and {@code text} the whole description, since the words people search for are often further down.
+     * and {@code text} the whole description in lower case, since the words people search for are often further down.
      */
     public record Entry(ComponentType type, String id, String description, long downloads, String text) {
     }
@@ -80,7 +89,7 @@ public final class CatalogIndex {
                     String id = idOf(type, path);
                     if (id != null) {
                         entries.get(type).add(new Entry(type, id, firstLine(description), Math.max(0, downloads),
-                                description.replace("\\n", " ")));
+                                description.replace("\\n", " ").toLowerCase(Locale.ROOT)));
                     }
                 }
                 if (parser.currentToken() != JsonToken.END_ARRAY) {
@@ -94,7 +103,86 @@ public final class CatalogIndex {
         return new CatalogIndex(entries);
     }
 
-    private static ComponentType byDirectory(String name) {
+    /**
+     * The index, read through its digest at {@code digestFile}: the few fields cct keeps, one entry per line. A cold
+     * JVM spends most of a search parsing megabytes of JSON, and splitting lines costs a small part of that. The
+     * digest names the length and checksum of the index it came from, so a changed index is parsed again and the
+     * digest rewritten; a digest that cannot be read or written only costs that parse.
+     */
+    public static CatalogIndex read(byte[] json, Path digestFile) {
+        String header = DIGEST_HEADER + json.length + " " + checksum(json);
+        CatalogIndex digested = readDigest(digestFile, header);
+        if (digested != null) {
+            return digested;
+        }
+        CatalogIndex index = parse(json);
+        writeDigest(index, digestFile, header);
+        return index;
+    }
+
+    private static String checksum(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return Long.toHexString(crc.getValue());
+    }
+
+    private static CatalogIndex readDigest(Path file, String header) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        if (!text.startsWith(header + "\n")) {
+            return null;
+        }
+        Map<ComponentType, List<Entry>> entries = new EnumMap<>(ComponentType.class);
+        for (ComponentType type : ComponentType.values()) {
+            entries.put(type, new ArrayList<>());
+        }
+        int at = header.length() + 1;
+        while (at < text.length()) {
+            int end = text.indexOf('\n', at);
+            if (end < 0) {
+                return null;
+            }
+            String[] fields = text.substring(at, end).split("\t", -1);
+            ComponentType type = fields.length == 5 ? byDirectory(fields[0]) : null;
+            if (type == null) {
+                return null;
+            }
+            long downloads;
+            try {
+                downloads = Long.parseLong(fields[2]);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            entries.get(type).add(new Entry(type, fields[1], TabSeparated.unescape(fields[3]), downloads, TabSeparated.unescape(fields[4])));
+            at = end + 1;
+        }
+        entries.replaceAll((type, list) -> List.copyOf(list));
+        return new CatalogIndex(entries);
+    }
+
+    private static void writeDigest(CatalogIndex index, Path file, String header) {
+        StringBuilder text = new StringBuilder(header).append('\n');
+        for (ComponentType type : ComponentType.values()) {
+            for (Entry e : index.entries(type)) {
+                text.append(type.directory()).append('\t').append(e.id()).append('\t').append(e.downloads()).append('\t')
+                        .append(TabSeparated.escape(e.description())).append('\t').append(TabSeparated.escape(e.text())).append('\n');
+            }
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            Path temporary = Files.createTempFile(file.getParent(), ".digest", ".tmp");
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            // Without a digest the next search parses the index again: slower, never wrong.
+        }
+    }
+
+    static ComponentType byDirectory(String name) {
         for (ComponentType type : ComponentType.values()) {
             if (type.directory().equals(name)) {
                 return type;

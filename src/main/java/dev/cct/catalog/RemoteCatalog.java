@@ -81,9 +81,19 @@ public final class RemoteCatalog implements CatalogSource {
         return new RemoteCatalog(otherBaseUrl, null, cacheRoot, maxAge, clock, silentHosts);
     }
 
-    /** Whether a copy of {@code path} is on disk, fresh or not: what an offline run could still use. */
-    public boolean isCached(String path) {
-        return Files.isRegularFile(cacheDirectory.resolve(path));
+    /** Every component file on disk, fresh or not, by catalog path: one walk where a listing would stat each entry. */
+    public Set<String> cachedPaths() {
+        if (!Files.isDirectory(cacheDirectory)) {
+            return Set.of();
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(cacheDirectory)) {
+            Set<String> paths = new java.util.HashSet<>();
+            walk.filter(Files::isRegularFile).map(p -> cacheDirectory.relativize(p).toString().replace('\\', '/'))
+                    .filter(p -> !p.startsWith(".contents/") && !p.endsWith(MISSING)).forEach(paths::add);
+            return paths;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Set.of();
+        }
     }
 
     /** Whether this run had {@code path} from the network, as opposed to from the cache. */

@@ -129,7 +129,16 @@ public final class CctCommand implements Callable<Integer> {
      */
     public static int execute(PrintWriter out, PrintWriter err, Environment environment, boolean terminal, String... args) {
         Context context = new Context(out, err, environment, terminal);
-        CommandLine cli = new CommandLine(new CctCommand(context), new Factory(context));
+        Factory factory = new Factory(context);
+        Class<?> standalone = args.length == 0 ? null : STANDALONE.get(args[0]);
+        CommandLine cli;
+        if (standalone != null) {
+            cli = new CommandLine(CommandLine.Model.CommandSpec.create().name("cct"), factory);
+            cli.addSubcommand(args[0], new CommandLine(factory.build(standalone), factory));
+        } else {
+            cli = new CommandLine(new CctCommand(context), factory);
+        }
+        withHelpEverywhere(cli);
         cli.setOut(context.out).setErr(context.err);
         // "--sandbox cloudflare" must stay an option value, although "cloudflare" is also a subcommand's name.
         cli.setAllowSubcommandsAsOptionParameters(true);
@@ -240,6 +249,25 @@ public final class CctCommand implements Callable<Integer> {
         return entry;
     }
 
+    /**
+     * Subcommands named first are parsed under a bare root: building the whole tree, the run's fifty options with
+     * it, would cost a {@code cct components search} most of its time. Completion describes the whole tree,
+     * so it is not among them.
+     */
+    private static final Map<String, Class<?>> STANDALONE = Map.of("components", ComponentsCommand.class,
+            "runs", RunsCommand.class, "sandboxes", SandboxesCommand.class, "cloudflare", CloudflareCommand.class,
+            "version", VersionCommand.class);
+
+    /** {@code -h/--help} on every subcommand, as on the root: "cct components search --help" must not be an error. */
+    private static void withHelpEverywhere(CommandLine cli) {
+        CommandLine.Model.CommandSpec spec = cli.getCommandSpec();
+        if (spec.findOption("--help") == null) {
+            spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        cli.getSubcommands().values().forEach(CctCommand::withHelpEverywhere);
+    }
+
     /** Builds subcommands with the shared context. */
     private record Factory(Context context) implements CommandLine.IFactory {
         @Override
@@ -248,6 +276,14 @@ public final class CctCommand implements Callable<Integer> {
                 return type.getDeclaredConstructor(Context.class).newInstance(context);
             } catch (NoSuchMethodException e) {
                 return CommandLine.defaultFactory().create(type);
+            }
+        }
+
+        Object build(Class<?> type) {
+            try {
+                return create(type);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
             }
         }
     }

@@ -46,7 +46,7 @@ public final class ComponentsCommand {
 
     @Command(name = "search", description = "Find components whose name or description has all the WORDS, most downloaded first.")
     int search(@Mixin DisplayOptions display, @Parameters(arity = "1..*", paramLabel = "WORDS") List<String> words,
-               @Option(names = "--type", paramLabel = "TYPE") String type,
+               @Option(names = "--type", paramLabel = "TYPE", description = "Only this type: agent, command, mcp, setting, hook, skill.") String type,
                @Option(names = "--json", description = "One JSON array instead of a table.") boolean json) {
         Ui ui = context.ui(display);
         List<String> needles = words.stream().flatMap(w -> Arrays.stream(w.toLowerCase(Locale.ROOT).split("\\s+")))
@@ -59,7 +59,7 @@ public final class ComponentsCommand {
         for (ComponentType t : types) {
             for (Catalog.Entry e : listing.of(t)) {
                 String id = e.id().toLowerCase(Locale.ROOT);
-                String text = id + " " + e.text().toLowerCase(Locale.ROOT);
+                String text = id + " " + e.text();
                 if (needles.stream().allMatch(text::contains)) {
                     int score = (int) needles.stream().filter(id::contains).count();
                     hits.add(new Hit(e, score));
@@ -88,7 +88,7 @@ public final class ComponentsCommand {
 
     @Command(name = "show", description = "Show a component: what it is, the files it installs, and its content.")
     int show(@Mixin DisplayOptions display, @Parameters(paramLabel = "NAME", description = "e.g. security/security-auditor, or agent:frontend-developer") String name,
-             @Option(names = "--type", paramLabel = "TYPE") String type) {
+             @Option(names = "--type", paramLabel = "TYPE", description = "Only this type: agent, command, mcp, setting, hook, skill.") String type) {
         Ui ui = context.ui(display);
         Catalog.Resolved resolved = find(name, type);
         Component component = resolved.component();

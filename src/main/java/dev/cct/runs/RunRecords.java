@@ -141,7 +141,7 @@ public final class RunRecords {
             if (Files.isDirectory(root.resolve(reference)) && Files.exists(root.resolve(reference).resolve(RECORD))) {
                 throw new Unknown("run " + reference + " has a record this cct cannot read (another version?)");
             }
-            throw new Unknown("no run '" + reference + "' (see 'cct runs list')");
+            throw new Unknown("no run '" + reference + "'");
         }
         if (matches.size() > 1) {
             throw new Unknown("'" + reference + "' names " + matches.size() + " runs: "

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CatalogIndexTest {
 
@@ -45,5 +48,31 @@ class CatalogIndexTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CatalogIndex.parse("[]".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aDigestStandsInForTheIndexItWasMadeFromAndOnlyForThatOne(@TempDir Path dir) throws Exception {
+        Path digest = dir.resolve("digest.tsv");
+        byte[] json = ("{\"agents\":[{\"path\":\"a/b.md\",\"description\":\"Tabs\\there,\\nlines\\\\ and Case\",\"downloads\":3}],"
+                + "\"skills\":[{\"path\":\"s/t\",\"description\":\"d\"}]}").getBytes(StandardCharsets.UTF_8);
+        CatalogIndex parsed = CatalogIndex.parse(json);
+        assertThat(CatalogIndex.read(json, digest).entries(ComponentType.AGENT)).isEqualTo(parsed.entries(ComponentType.AGENT));
+        assertThat(digest).exists();
+        // Read back from the digest, escapes and all.
+        CatalogIndex again = CatalogIndex.read(json, digest);
+        for (ComponentType type : ComponentType.values()) {
+            assertThat(again.entries(type)).as(type.label()).isEqualTo(parsed.entries(type));
+        }
+        // Proof that the digest, not the JSON, answered: an edit to it shows.
+        Files.writeString(digest, Files.readString(digest).replace("\t3\t", "\t7\t"));
+        assertThat(CatalogIndex.read(json, digest).entries(ComponentType.AGENT).get(0).downloads()).isEqualTo(7);
+        // Another index is parsed, and the digest follows it.
+        byte[] changed = new String(json, StandardCharsets.UTF_8).replace("\"downloads\":3", "\"downloads\":4")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(CatalogIndex.read(changed, digest).entries(ComponentType.AGENT).get(0).downloads()).isEqualTo(4);
+        assertThat(CatalogIndex.read(changed, digest).entries(ComponentType.AGENT).get(0).downloads()).isEqualTo(4);
+        // A broken digest costs a parse, never a wrong answer.
+        Files.writeString(digest, Files.readString(digest).replace("agents\t", "nonsense\t"));
+        assertThat(CatalogIndex.read(changed, digest).entries(ComponentType.AGENT)).hasSize(1);
     }
 }

@@ -36,6 +36,15 @@ class CatalogTest {
     }
 
     @Test
+    void theBuildsListingSnapshotIsTheParsedCatalog() throws Exception {
+        try (var in = getClass().getResourceAsStream(BundledCatalog.LISTING_RESOURCE)) {
+            assertThat(in).as("the build writes " + BundledCatalog.LISTING_RESOURCE).isNotNull();
+        }
+        BundledCatalog packaged = BundledCatalog.load();
+        assertThat(packaged.summaries()).isEqualTo(packaged.parsedSummaries()).hasSizeGreaterThan(50);
+    }
+
+    @Test
     void agentNamesMatchTheirFrontMatterAndAreUnique() {
         var agents = catalog().list(ComponentType.AGENT);
         assertThat(agents.stream().map(Component::name).distinct().count()).isEqualTo(agents.size());

@@ -286,8 +286,8 @@ class RemoteCatalogTest {
         Catalog catalog = new Catalog(BundledCatalog.load(), remote, index, environment);
         var agents = catalog.listing().of(ComponentType.AGENT);
         assertThat(agents.subList(0, 2)).containsExactly(
-                new Catalog.Entry(ComponentType.AGENT, "security/security-auditor", "Theirs.", 9, Catalog.UPSTREAM, "Theirs."),
-                new Catalog.Entry(ComponentType.AGENT, "lang/rust-pro", "Rust.", 5, Catalog.CACHED_UPSTREAM, "Rust."));
+                new Catalog.Entry(ComponentType.AGENT, "security/security-auditor", "Theirs.", 9, Catalog.UPSTREAM, "theirs."),
+                new Catalog.Entry(ComponentType.AGENT, "lang/rust-pro", "Rust.", 5, Catalog.CACHED_UPSTREAM, "rust."));
         assertThat(agents.stream().filter(e -> e.id().equals("security/security-auditor"))).hasSize(1);
         assertThat(catalog.listing().note()).isNull();
         // Served from the same cache folder as components: a stopped server changes nothing for a fresh copy.

@@ -50,12 +50,13 @@ public final class Renderer {
         Map<String, String> owners = new HashMap<>();
         for (Component c : components) {
             switch (c.type()) {
-                case AGENT -> add(files, ".claude/agents/" + c.name() + ".md", c.content(), false, c);
-                case COMMAND -> add(files, ".claude/commands/" + c.name() + ".md", c.content(), false, c);
+                case AGENT -> add(files, ".claude/agents/" + c.name() + ".md", asUpstreamWritesIt(c.content()), false, c);
+                case COMMAND -> add(files, ".claude/commands/" + c.name() + ".md", asUpstreamWritesIt(c.content()), false, c);
                 case SKILL -> {
                     String folder = ".claude/skills/" + c.name() + "/";
-                    add(files, folder + "SKILL.md", c.content(), false, c);
-                    c.supportFiles().forEach((path, bytes) -> add(files, folder + path, bytes, isSkillScript(path), c));
+                    add(files, folder + "SKILL.md", asUpstreamWritesIt(c.content()), false, c);
+                    c.supportFiles().forEach((path, bytes) -> add(files, folder + path, asUpstreamWritesIt(bytes),
+                            isSkillScript(path), c));
                 }
                 case MCP -> {
                     mcp = mcp == null ? Json.mapper().createObjectNode() : mcp;
@@ -69,7 +70,7 @@ public final class Renderer {
                     // Where the npm tool puts them, always with mode 755: its statusline command runs the script
                     // from .claude/scripts/, a hook's command from .claude/hooks/.
                     String folder = c.type() == ComponentType.SETTING ? SCRIPTS_DIR : HOOKS_DIR;
-                    c.supportFiles().forEach((script, bytes) -> add(files, folder + script, bytes, true, c));
+                    c.supportFiles().forEach((script, bytes) -> add(files, folder + script, asUpstreamWritesIt(bytes), true, c));
                 }
             }
         }
@@ -78,8 +79,8 @@ public final class Renderer {
 
     /**
      * The document as the npm tool merges it: it deletes each MCP server's "description", and a setting's "files"
-     * (the parser has already taken the top-level "description" of every JSON component). Nothing else is removed:
-     * a hook's "supportingFiles" or "tags" reach the settings file under the npm tool too.
+     * (the parser has already taken the top-level "description" of every JSON component), and of a hook all but its
+     * "hooks".
      */
     static ObjectNode asUpstreamWritesIt(Component c) {
         ObjectNode json = c.json().deepCopy();
@@ -90,10 +91,22 @@ public final class Renderer {
                 }
             });
             case SETTING -> json.remove("files");
+            // The npm tool merges only a hook's "hooks" into the settings file: "supportingFiles", "tags" and any
+            // other key of the component stay out of it.
+            case HOOK -> json.retain("hooks");
             default -> {
             }
         }
         return json;
+    }
+
+    /**
+     * A file as the npm tool writes it: it reads every file as text, which drops a leading UTF-8 byte order mark.
+     * Anything else stays byte for byte (where the npm tool would mangle a binary file, cct keeps it whole).
+     */
+    static byte[] asUpstreamWritesIt(byte[] content) {
+        boolean bom = content.length >= 3 && content[0] == (byte) 0xEF && content[1] == (byte) 0xBB && content[2] == (byte) 0xBF;
+        return bom ? Arrays.copyOfRange(content, 3, content.length) : content;
     }
 
     /** The same component asked for twice is installed once. */

@@ -86,13 +86,13 @@ class RendererTest {
     }
 
     @Test
-    void aSettingLosesItsFilesButAHookKeepsWhatTheNpmToolKeeps() {
+    void aSettingLosesItsFilesAndAHookAllButItsHooks() {
         // Shape of a setting carrying inline "files" (upstream deletes "description" and "files" of a setting).
         Component setting = json(ComponentType.SETTING, "statusline/inline", "{\"description\":\"d\","
                 + "\"statusLine\":{\"type\":\"command\",\"command\":\"bash .claude/s.sh\"},"
                 + "\"files\":{\".claude/s.sh\":{\"content\":\"echo hi\",\"executable\":true}}}");
-        // Shape of upstream hooks/automation/change-logger.json: the npm tool deletes only its "description",
-        // so "supportingFiles" reaches settings.json there too.
+        // Shape of upstream hooks/automation/change-logger.json: the npm tool's hook installer merges only its
+        // "hooks" into the settings file, so "supportingFiles" never arrives there.
         String hookText = "{\"description\":\"Log every file mutation\",\"supportingFiles\":[{\"source\":"
                 + "\"change-logger.py\",\"destination\":\".claude/hooks/change-logger.py\",\"executable\":true}],"
                 + "\"hooks\":{\"PostToolUse\":[{\"matcher\":\"Edit\",\"hooks\":[{\"type\":\"command\","
@@ -103,8 +103,6 @@ class RendererTest {
         Renderer.Rendered rendered = Renderer.render(List.of(setting, hook));
         assertThat(new String(rendered.toFileTree().get(Renderer.SETTINGS_FILE).content(), StandardCharsets.UTF_8))
                 .isEqualTo(pretty(read("{\"statusLine\":{\"type\":\"command\",\"command\":\"bash .claude/s.sh\"},"
-                        + "\"supportingFiles\":[{\"source\":\"change-logger.py\",\"destination\":"
-                        + "\".claude/hooks/change-logger.py\",\"executable\":true}],"
                         + "\"hooks\":{\"PostToolUse\":[{\"matcher\":\"Edit\",\"hooks\":[{\"type\":\"command\","
                         + "\"command\":\"python3 .claude/hooks/change-logger.py\"}]}]}}")));
     }

@@ -72,14 +72,17 @@ public final class BundledCatalog implements CatalogSource {
             if (in == null) {
                 return null;
             }
+            List<String[]> rows = TabSeparated.rows(new String(in.readAllBytes(), StandardCharsets.UTF_8), 3);
+            if (rows == null) {
+                return null;
+            }
             List<Summary> summaries = new ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                String[] fields = line.split("\t", -1);
-                ComponentType type = fields.length == 3 ? CatalogIndex.byDirectory(fields[0]) : null;
+            for (String[] fields : rows) {
+                ComponentType type = CatalogIndex.byDirectory(fields[0]);
                 if (type == null) {
                     return null;
                 }
-                summaries.add(new Summary(type, fields[1], TabSeparated.unescape(fields[2])));
+                summaries.add(new Summary(type, fields[1], fields[2]));
             }
             return summaries;
         } catch (IOException e) {
@@ -91,8 +94,7 @@ public final class BundledCatalog implements CatalogSource {
     public static void main(String[] args) throws IOException {
         StringBuilder text = new StringBuilder();
         for (Summary s : new BundledCatalog(BundledFiles.load()).parsedSummaries()) {
-            text.append(s.type().directory()).append('\t').append(s.id()).append('\t')
-                    .append(TabSeparated.escape(s.description())).append('\n');
+            TabSeparated.appendRow(text, s.type().directory(), s.id(), s.description());
         }
         Path target = Path.of(args[0]);
         Files.createDirectories(target.getParent());

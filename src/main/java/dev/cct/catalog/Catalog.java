@@ -102,11 +102,12 @@ public final class Catalog {
                     : new RemoteCatalog(folder, environment.cacheDirectory(), Duration.ofHours(24), Clock.systemUTC());
             String only = "; showing bundled components only";
             try {
-                byte[] bytes = source.read(indexUrl.substring(slash + 1));
+                String file = indexUrl.substring(slash + 1);
+                byte[] bytes = source.read(file);
                 if (bytes == null) {
                     note = "the upstream index " + indexUrl + " does not exist (HTTP 404)" + only;
                 } else {
-                    index = CatalogIndex.read(bytes, environment.cacheDirectory().resolve("catalog").resolve("index-digest.tsv"));
+                    index = CatalogIndex.read(bytes, source.cacheFileBeside(file, ".digest"));
                 }
             } catch (RemoteCatalog.Unreachable e) {
                 note = "upstream index unreachable: " + e.getMessage() + only;

@@ -57,10 +57,7 @@ public final class CatalogIndex {
      * would cost a search most of its time.
      */
     public static CatalogIndex parse(byte[] json) {
-        Map<ComponentType, List<Entry>> entries = new EnumMap<>(ComponentType.class);
-        for (ComponentType type : ComponentType.values()) {
-            entries.put(type, new ArrayList<>());
-        }
+        Map<ComponentType, List<Entry>> entries = emptyByType();
         try (JsonParser parser = Json.mapper().getFactory().createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("not a JSON object of component types");
@@ -136,18 +133,13 @@ public final class CatalogIndex {
         if (!text.startsWith(header + "\n")) {
             return null;
         }
-        Map<ComponentType, List<Entry>> entries = new EnumMap<>(ComponentType.class);
-        for (ComponentType type : ComponentType.values()) {
-            entries.put(type, new ArrayList<>());
+        List<String[]> rows = TabSeparated.rows(text.substring(header.length() + 1), 5);
+        if (rows == null) {
+            return null;
         }
-        int at = header.length() + 1;
-        while (at < text.length()) {
-            int end = text.indexOf('\n', at);
-            if (end < 0) {
-                return null;
-            }
-            String[] fields = text.substring(at, end).split("\t", -1);
-            ComponentType type = fields.length == 5 ? byDirectory(fields[0]) : null;
+        Map<ComponentType, List<Entry>> entries = emptyByType();
+        for (String[] fields : rows) {
+            ComponentType type = byDirectory(fields[0]);
             if (type == null) {
                 return null;
             }
@@ -157,19 +149,25 @@ public final class CatalogIndex {
             } catch (NumberFormatException e) {
                 return null;
             }
-            entries.get(type).add(new Entry(type, fields[1], TabSeparated.unescape(fields[3]), downloads, TabSeparated.unescape(fields[4])));
-            at = end + 1;
+            entries.get(type).add(new Entry(type, fields[1], fields[3], downloads, fields[4]));
         }
         entries.replaceAll((type, list) -> List.copyOf(list));
         return new CatalogIndex(entries);
+    }
+
+    private static Map<ComponentType, List<Entry>> emptyByType() {
+        Map<ComponentType, List<Entry>> entries = new EnumMap<>(ComponentType.class);
+        for (ComponentType type : ComponentType.values()) {
+            entries.put(type, new ArrayList<>());
+        }
+        return entries;
     }
 
     private static void writeDigest(CatalogIndex index, Path file, String header) {
         StringBuilder text = new StringBuilder(header).append('\n');
         for (ComponentType type : ComponentType.values()) {
             for (Entry e : index.entries(type)) {
-                text.append(type.directory()).append('\t').append(e.id()).append('\t').append(e.downloads()).append('\t')
-                        .append(TabSeparated.escape(e.description())).append('\t').append(TabSeparated.escape(e.text())).append('\n');
+                TabSeparated.appendRow(text, type.directory(), e.id(), Long.toString(e.downloads()), e.description(), e.text());
             }
         }
         try {

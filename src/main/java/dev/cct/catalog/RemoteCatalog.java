@@ -81,6 +81,11 @@ public final class RemoteCatalog implements CatalogSource {
         return new RemoteCatalog(otherBaseUrl, null, cacheRoot, maxAge, clock, silentHosts);
     }
 
+    /** Where this catalog keeps what it derives from its cached {@code path}, beside that file. */
+    public Path cacheFileBeside(String path, String suffix) {
+        return cacheDirectory.resolve(path + suffix);
+    }
+
     /** Every component file on disk, fresh or not, by catalog path: one walk where a listing would stat each entry. */
     public Set<String> cachedPaths() {
         if (!Files.isDirectory(cacheDirectory)) {

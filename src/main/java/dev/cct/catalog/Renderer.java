@@ -50,13 +50,12 @@ public final class Renderer {
         Map<String, String> owners = new HashMap<>();
         for (Component c : components) {
             switch (c.type()) {
-                case AGENT -> add(files, ".claude/agents/" + c.name() + ".md", asUpstreamWritesIt(c.content()), false, c);
-                case COMMAND -> add(files, ".claude/commands/" + c.name() + ".md", asUpstreamWritesIt(c.content()), false, c);
+                case AGENT -> add(files, ".claude/agents/" + c.name() + ".md", c.content(), false, c);
+                case COMMAND -> add(files, ".claude/commands/" + c.name() + ".md", c.content(), false, c);
                 case SKILL -> {
                     String folder = ".claude/skills/" + c.name() + "/";
-                    add(files, folder + "SKILL.md", asUpstreamWritesIt(c.content()), false, c);
-                    c.supportFiles().forEach((path, bytes) -> add(files, folder + path, asUpstreamWritesIt(bytes),
-                            isSkillScript(path), c));
+                    add(files, folder + "SKILL.md", c.content(), false, c);
+                    c.supportFiles().forEach((path, bytes) -> add(files, folder + path, bytes, isSkillScript(path), c));
                 }
                 case MCP -> {
                     mcp = mcp == null ? Json.mapper().createObjectNode() : mcp;
@@ -70,7 +69,7 @@ public final class Renderer {
                     // Where the npm tool puts them, always with mode 755: its statusline command runs the script
                     // from .claude/scripts/, a hook's command from .claude/hooks/.
                     String folder = c.type() == ComponentType.SETTING ? SCRIPTS_DIR : HOOKS_DIR;
-                    c.supportFiles().forEach((script, bytes) -> add(files, folder + script, asUpstreamWritesIt(bytes), true, c));
+                    c.supportFiles().forEach((script, bytes) -> add(files, folder + script, bytes, true, c));
                 }
             }
         }
@@ -118,7 +117,9 @@ public final class Renderer {
         return List.copyOf(byKey.values());
     }
 
-    private static void add(FileTree files, String path, byte[] content, boolean executable, Component owner) {
+    /** Every plain file passes here, written as the npm tool writes it. */
+    private static void add(FileTree files, String path, byte[] bytes, boolean executable, Component owner) {
+        byte[] content = asUpstreamWritesIt(bytes);
         FileTree.Entry existing = files.get(path);
         if (existing != null && !(Arrays.equals(existing.content(), content) && existing.executable() == executable)) {
             throw CctException.badInput(existing.owner() + " and " + owner.displayName() + " would both write " + path,

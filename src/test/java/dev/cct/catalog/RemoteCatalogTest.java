@@ -3,11 +3,10 @@ package dev.cct.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.cct.core.CctException;
 import dev.cct.core.Environment;
+import dev.cct.testing.CatalogServer;
 import java.io.ByteArrayInputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,7 +29,7 @@ class RemoteCatalogTest {
 
     @TempDir
     Path dir;
-    private HttpServer server;
+    private CatalogServer server;
     private final Map<String, String> files = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private String base;
@@ -42,18 +41,13 @@ class RemoteCatalogTest {
         files.put("/components/agents/lang/rust-pro.md", AGENT);
         files.put("/components/hooks/style/fmt.json", HOOK);
         files.put("/components/hooks/style/fmt.sh", "#!/bin/sh\nexit 0\n");
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
+        server = CatalogServer.start(path -> {
             requests.incrementAndGet();
-            String body = files.get(exchange.getRequestURI().getPath());
-            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length == 0 ? -1 : bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
+            String body = files.get(path);
+            return body == null ? null : body.getBytes(StandardCharsets.UTF_8);
         });
-        server.start();
-        base = "http://127.0.0.1:" + server.getAddress().getPort() + "/components";
-        contents = "http://127.0.0.1:" + server.getAddress().getPort() + "/api";
+        base = server.root() + "/components";
+        contents = server.root() + "/api";
         files.put("/components/skills/data/csv-tool/SKILL.md", SKILL);
         files.put("/components/skills/data/csv-tool/scripts/clean.py", "print('clean')\n");
         files.put("/components/skills/data/csv-tool/reference.md", "# Columns\n");
@@ -64,7 +58,7 @@ class RemoteCatalogTest {
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private Catalog skillCatalog(Clock clock) {
@@ -111,7 +105,7 @@ class RemoteCatalogTest {
     @Test
     void secondRunWorksOfflineFromTheCache() {
         catalog(base, Clock.systemUTC()).resolve(ComponentType.AGENT, "lang/rust-pro");
-        server.stop(0);
+        server.close();
         Component cached = catalog(base, Clock.systemUTC()).resolve(ComponentType.AGENT, "lang/rust-pro");
         assertThat(cached.description()).isEqualTo("Writes idiomatic Rust.");
         // Even when the cached copy is old, an unreachable catalog falls back to it.
@@ -132,7 +126,7 @@ class RemoteCatalogTest {
 
     @Test
     void offlineWithoutCacheSaysSo() {
-        server.stop(0);
+        server.close();
         assertThatThrownBy(() -> catalog(base, Clock.systemUTC()).resolve(ComponentType.AGENT, "lang/rust-pro"))
                 .isInstanceOf(CctException.class)
                 .hasMessageContaining("unknown agent 'lang/rust-pro'")
@@ -164,7 +158,7 @@ class RemoteCatalogTest {
     @Test
     void aRemoteSkillWorksOfflineOnceFetched() {
         skillCatalog(Clock.systemUTC()).resolve(ComponentType.SKILL, "data/csv-tool");
-        server.stop(0);
+        server.close();
         Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(3)), ZoneOffset.UTC);
         assertThat(skillCatalog(later).resolve(ComponentType.SKILL, "data/csv-tool").supportFiles()).hasSize(2);
     }
@@ -238,7 +232,7 @@ class RemoteCatalogTest {
 
     @Test
     void offlineWithoutCacheTheBundledCopyStandsInAndSaysWhy() {
-        server.stop(0);
+        server.close();
         Catalog catalog = catalog(base, Clock.systemUTC());
         Catalog.Resolved agent = catalog.locate(ComponentType.AGENT, "security/security-auditor");
         Catalog.Resolved command = catalog.locate(ComponentType.COMMAND, "generate-tests");
@@ -263,11 +257,11 @@ class RemoteCatalogTest {
     void aHostThatDidNotAnswerIsNotAskedAgainInTheSameRun() {
         // Answers nothing at all: the client sees the connection close, as with a dead proxy.
         AtomicInteger broken = new AtomicInteger();
-        server.createContext("/broken", exchange -> {
+        server.server().createContext("/broken", exchange -> {
             broken.incrementAndGet();
             exchange.close();
         });
-        Catalog catalog = catalog("http://127.0.0.1:" + server.getAddress().getPort() + "/broken", Clock.systemUTC());
+        Catalog catalog = catalog(server.root() + "/broken", Clock.systemUTC());
         assertThat(catalog.locate(ComponentType.AGENT, "security/security-auditor").source()).isEqualTo(Catalog.BUNDLED_OFFLINE);
         int asked = broken.get();
         assertThat(asked).isPositive();
@@ -281,7 +275,7 @@ class RemoteCatalogTest {
                 + "{\"path\":\"security/security-auditor.md\",\"description\":\"Theirs.\",\"downloads\":9}]}");
         Environment environment = new Environment(Map.of(), dir, new ByteArrayInputStream(new byte[0]));
         RemoteCatalog remote = new RemoteCatalog(base, dir.resolve("cache"), Duration.ofHours(24), Clock.systemUTC());
-        String index = "http://127.0.0.1:" + server.getAddress().getPort() + "/docs/components.json";
+        String index = server.root() + "/docs/components.json";
         new Catalog(BundledCatalog.load(), remote, environment).resolve(ComponentType.AGENT, "lang/rust-pro");
         Catalog catalog = new Catalog(BundledCatalog.load(), remote, index, environment);
         var agents = catalog.listing().of(ComponentType.AGENT);
@@ -291,7 +285,7 @@ class RemoteCatalogTest {
         assertThat(agents.stream().filter(e -> e.id().equals("security/security-auditor"))).hasSize(1);
         assertThat(catalog.listing().note()).isNull();
         // Served from the same cache folder as components: a stopped server changes nothing for a fresh copy.
-        server.stop(0);
+        server.close();
         Catalog offline = new Catalog(BundledCatalog.load(),
                 new RemoteCatalog(base, dir.resolve("cache"), Duration.ofHours(24), Clock.systemUTC()), index, environment);
         assertThat(offline.listing().of(ComponentType.AGENT)).hasSameSizeAs(agents);

@@ -3,10 +3,9 @@ package dev.cct.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.cct.core.Json;
+import dev.cct.testing.CatalogServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +51,7 @@ class ComponentsIndexTest {
 
     @TempDir
     Path dir;
-    private HttpServer server;
+    private CatalogServer server;
     private final Map<String, String> files = new ConcurrentHashMap<>();
     private final AtomicInteger indexRequests = new AtomicInteger();
     private String root;
@@ -68,25 +67,19 @@ class ComponentsIndexTest {
                 + "{\"name\":\"scripts\",\"type\":\"dir\"},{\"name\":\"data\",\"type\":\"dir\"}]");
         files.put("/api/skills/web/react-skill/scripts", "[{\"name\":\"lint.sh\",\"type\":\"file\"}]");
         files.put("/api/skills/web/react-skill/data", "[{\"name\":\"rules.txt\",\"type\":\"file\"}]");
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            String path = exchange.getRequestURI().getPath();
+        server = CatalogServer.start(path -> {
             if (path.endsWith("/components.json")) {
                 indexRequests.incrementAndGet();
             }
             String body = files.get(path);
-            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length == 0 ? -1 : bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
+            return body == null ? null : body.getBytes(StandardCharsets.UTF_8);
         });
-        server.start();
-        root = "http://127.0.0.1:" + server.getAddress().getPort();
+        root = server.root();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     /** The index URL derived from the catalog URL, as for the public repository. */
@@ -156,7 +149,7 @@ class ComponentsIndexTest {
 
     @Test
     void withoutNetworkOrCacheOnlyTheBundledListWithOneNote() throws Exception {
-        server.stop(0);
+        server.close();
         CliRunner.Result list = cli().run("components", "list", "--json");
         assertThat(list.code()).isZero();
         JsonNode all = Json.mapper().readTree(list.out());
@@ -182,7 +175,7 @@ class ComponentsIndexTest {
 
         // Stale, network silent: used as it is, without a note.
         age(Duration.ofDays(2));
-        server.stop(0);
+        server.close();
         CliRunner.Result offline = cli().run("components", "search", "react-mini");
         assertThat(offline.out()).contains("web/react-mini");
         assertThat(offline.err()).isEmpty();
@@ -245,7 +238,7 @@ class ComponentsIndexTest {
         files.put(AUDITOR, UPSTREAM_AUDITOR);
         cli().run("components", "show", "security/security-auditor");
         age(Duration.ofDays(3));
-        server.stop(0);
+        server.close();
         CliRunner.Result show = cli().run("components", "show", "security/security-auditor");
         assertThat(show.out()).contains("Source: cached upstream\n", "Upstream body.");
         assertThat(show.err()).isEmpty();
@@ -255,7 +248,7 @@ class ComponentsIndexTest {
     void offlineWithoutCacheTheBundledCopyStandsInWithOneNote() throws Exception {
         String bundled = new String(dev.cct.catalog.BundledCatalog.load().read("agents/security/security-auditor.md"),
                 StandardCharsets.UTF_8);
-        server.stop(0);
+        server.close();
         CliRunner.Result show = cli().run("components", "show", "security/security-auditor");
         assertThat(show.code()).isZero();
         assertThat(show.out()).contains("Source: bundled (offline copy)\n");

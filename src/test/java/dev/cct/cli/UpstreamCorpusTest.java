@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.cct.core.Json;
+import dev.cct.testing.CatalogServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,11 +41,12 @@ class UpstreamCorpusTest {
     private static final Path CORPUS = resource("upstream-corpus");
     private static final Path EXPECTED = resource("upstream-corpus-expected");
     private static final String COMPONENTS = "cli-tool/components";
+    private static final String CONTENTS = "/repos/corpus/contents/";
     private static final List<String> TYPES = List.of("agents", "commands", "mcps", "settings", "hooks", "skills");
 
     @TempDir
     Path dir;
-    private HttpServer server;
+    private CatalogServer server;
     private String root;
     /** Repository paths the raw server answers 404 for although the listing still names them. */
     private final Set<String> gone = ConcurrentHashMap.newKeySet();
@@ -66,31 +65,32 @@ class UpstreamCorpusTest {
 
     @BeforeEach
     void serveTheCorpus() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/raw/", exchange -> {
-            String path = exchange.getRequestURI().getPath().substring("/raw/".length());
-            Path file = inCorpus(path);
-            boolean served = file != null && Files.isRegularFile(file) && !gone.contains(path);
-            respond(exchange, served ? Files.readAllBytes(file) : null);
+        server = CatalogServer.start(request -> {
+            if (request.startsWith("/raw/")) {
+                String path = request.substring("/raw/".length());
+                Path file = inCorpus(path);
+                boolean served = file != null && Files.isRegularFile(file) && !gone.contains(path);
+                return served ? Files.readAllBytes(file) : null;
+            }
+            if (request.startsWith(CONTENTS)) {
+                String path = request.substring(CONTENTS.length());
+                Path folder = inCorpus(path);
+                return folder != null && Files.isDirectory(folder) ? listing(path, folder) : null;
+            }
+            return null;
         });
-        server.createContext("/repos/corpus/contents/", exchange -> {
-            String path = exchange.getRequestURI().getPath().substring("/repos/corpus/contents/".length());
-            Path folder = inCorpus(path);
-            respond(exchange, folder != null && Files.isDirectory(folder) ? listing(path, folder) : null);
-        });
-        server.start();
-        root = "http://127.0.0.1:" + server.getAddress().getPort();
+        root = server.root();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private CliRunner cli() {
         return new CliRunner(dir).env("CCT_CATALOG_URL", root + "/raw/" + COMPONENTS)
                 .env("CCT_CATALOG_INDEX_URL", root + "/raw/docs/components.json")
-                .env("CCT_CATALOG_CONTENTS_URL", root + "/repos/corpus/contents/" + COMPONENTS);
+                .env("CCT_CATALOG_CONTENTS_URL", root + CONTENTS + COMPONENTS);
     }
 
     static Stream<Case> components() {
@@ -284,7 +284,7 @@ class UpstreamCorpusTest {
                 String path = prefix + entry.getFileName();
                 boolean isDir = Files.isDirectory(entry);
                 ObjectNode item = items.addObject().put("name", entry.getFileName().toString()).put("path", path)
-                        .put("type", isDir ? "dir" : "file").put("url", root + "/repos/corpus/contents/" + path);
+                        .put("type", isDir ? "dir" : "file").put("url", root + CONTENTS + path);
                 if (isDir) {
                     item.putNull("download_url");
                 } else {
@@ -293,14 +293,6 @@ class UpstreamCorpusTest {
             }
         }
         return Json.compact(items).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void respond(HttpExchange exchange, byte[] body) throws IOException {
-        exchange.sendResponseHeaders(body == null ? 404 : 200, body == null || body.length == 0 ? -1 : body.length);
-        if (body != null) {
-            exchange.getResponseBody().write(body);
-        }
-        exchange.close();
     }
 
     private static Path resource(String name) {

@@ -98,6 +98,9 @@ public final class CctCommand implements Callable<Integer> {
     @Option(names = "--max-turns", paramLabel = "N", description = "Stop Claude after N turns.")
     Integer maxTurns;
 
+    @Option(names = "--max-budget-usd", paramLabel = "USD", description = "Stop Claude once the run has cost this many dollars (exit 1).")
+    String maxBudgetUsd;
+
     @Option(names = "--merge", description = "Write the results into a non-empty --output folder, beside what is there.")
     boolean merge;
 
@@ -226,7 +229,8 @@ public final class CctCommand implements Callable<Integer> {
                 secrets, model, maxTurns, format, uploadPaths, List.copyOf(excludes), includeAll,
                 changeOptions.landing(uploadPaths, context.environment, yes, continued == null ? null : continued.record()),
                 continued == null ? null : new Continuation(continued.record().id(), continued.workspace(), continued.session(),
-                        continued.record().sessionId()));
+                        continued.record().sessionId()),
+                maxBudgetUsd == null ? null : Inputs.dollars("--max-budget-usd", maxBudgetUsd));
     }
 
     /** The earlier run --continue names, checked to hold what a continuation needs. */

@@ -27,6 +27,21 @@ final class Inputs {
     private Inputs() {
     }
 
+    /** An amount of dollars such as "5" or "0.50": positive, with at most two decimals' worth of meaning. */
+    static double dollars(String flag, String text) {
+        String t = text.trim().replaceFirst("^\\$", "");
+        double amount;
+        try {
+            amount = new java.math.BigDecimal(t).doubleValue();
+        } catch (NumberFormatException e) {
+            throw CctException.badInput("invalid " + flag + " '" + text + "'", "give dollars as a number, e.g. 5 or 0.50");
+        }
+        if (!(amount > 0) || Double.isInfinite(amount)) {
+            throw CctException.badInput(flag + " must be more than 0", "give dollars as a number, e.g. 5 or 0.50");
+        }
+        return amount;
+    }
+
     /** "300" (seconds), "90s", "15m", "1h", or combined like "1h30m". */
     static Duration timeout(String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);

@@ -41,6 +41,11 @@ final class Plan {
             plan.put("promptChars", request.prompt().length());
             plan.put("timeoutSeconds", request.timeout().toSeconds());
             plan.put("model", request.model());
+            if (request.maxBudgetUsd() == null) {
+                plan.putNull("maxBudgetUsd");
+            } else {
+                plan.put("maxBudgetUsd", request.maxBudgetUsd());
+            }
             if (request.maxTurns() == null) {
                 plan.putNull("maxTurns");
             } else {
@@ -91,7 +96,8 @@ final class Plan {
         out.println("  prompt      " + request.prompt().length() + " characters from " + request.promptSource());
         out.println("  limits      timeout " + Format.duration(request.timeout())
                 + ", max turns " + (request.maxTurns() == null ? "unlimited" : request.maxTurns())
-                + ", model " + (request.model() == null ? "default" : request.model()));
+                + ", model " + (request.model() == null ? "default" : request.model())
+                + (request.maxBudgetUsd() == null ? "" : ", budget $" + Format.money(request.maxBudgetUsd())));
         Secrets secrets = request.secrets();
         out.println("  credentials " + credential(secrets));
         for (String name : request.provider().requiredVariables()) {

@@ -63,6 +63,9 @@ final class ClaudeCommand {
         if (request.maxTurns() != null) {
             command.addAll(List.of("--max-turns", request.maxTurns().toString()));
         }
+        if (request.maxBudgetUsd() != null) {
+            command.addAll(List.of("--max-budget-usd", java.math.BigDecimal.valueOf(request.maxBudgetUsd()).toPlainString()));
+        }
         if (request.continuation() != null) {
             command.addAll(List.of("--resume", request.continuation().sessionId()));
         }

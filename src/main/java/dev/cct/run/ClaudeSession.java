@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Claude's one run in the sandbox: streamed to the renderer as it comes, until it ends, the deadline passes or
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeoutException;
  * everything Claude wrote is still brought back.
  */
 final class ClaudeSession {
-    enum Ending { FINISHED, TIMED_OUT, INTERRUPTED }
+    enum Ending { FINISHED, TIMED_OUT, INTERRUPTED, BUDGET }
 
     /**
      * @param exitCode Claude's exit code, or -1 when cct stopped it
@@ -35,8 +36,9 @@ final class ClaudeSession {
     private ClaudeSession() {
     }
 
+    /** @param overBudget whether an interruption was a budget's stop rather than the user's */
     static Result run(Sandbox sandbox, RunRequest request, String workspace, StreamRenderer renderer, Instant deadline,
-                      Ui ui) throws SandboxException, InterruptedException {
+                      Ui ui, BooleanSupplier overBudget) throws SandboxException, InterruptedException {
         String mark = ClaudeCommand.newMark();
         Sandbox.ExecSpec spec = ClaudeCommand.start(request, sandbox, workspace, Duration.between(Instant.now(), deadline), mark);
         if (ClaudeCommand.runsAsRoot(sandbox)) {
@@ -72,7 +74,7 @@ final class ClaudeSession {
             } catch (TimeoutException e) {
                 ending = Ending.TIMED_OUT;
             } catch (InterruptedException e) {
-                ending = Ending.INTERRUPTED;
+                ending = overBudget.getAsBoolean() && !Signals.interrupted() ? Ending.BUDGET : Ending.INTERRUPTED;
                 // Cleared so that the stop command below can still talk to the sandbox.
                 Thread.interrupted();
             } catch (ExecutionException e) {
@@ -85,6 +87,8 @@ final class ClaudeSession {
             if (ending != Ending.FINISHED) {
                 if (ending == Ending.TIMED_OUT) {
                     ui.info("cct: timed out after " + Format.duration(request.timeout()) + "; stopping Claude");
+                } else if (ending == Ending.BUDGET) {
+                    ui.info("cct: the budget is spent (about $" + Format.money(renderer.estimatedCostUsd()) + "); stopping Claude");
                 }
                 // cct's own stop kills what Claude was running: that is not a failure to report.
                 renderer.stopping();

@@ -44,23 +44,40 @@ final class Run implements Pipeline {
     }
 
     @Override
-    public int run(RunRequest request, Ui ui) {
+    public int run(RunRequest request, Ui ui, RunWatch watch) {
+        if (!watch.batched()) {
+            Signals.install(() -> ui.info("\ncct: stopping Claude and bringing back what exists"
+                    + " (Ctrl-C again to destroy the sandbox at once)"), ui::info);
+        }
+        Signals.enter();
+        watch.attach(Thread.currentThread());
+        try {
+            return runWatched(request, ui, watch);
+        } finally {
+            watch.detach();
+            Signals.leave();
+        }
+    }
+
+    private int runWatched(RunRequest request, Ui ui, RunWatch watch) {
         Instant started = Instant.now();
         Instant deadline = started.plus(request.timeout());
         Predicate<String> skip = excludes(request);
         SandboxProvider provider = providers.create(request.settings(), request.timeout());
         ConsoleProgress progress = new ConsoleProgress(ui);
-        Signals.install(Thread.currentThread(), () -> ui.info("\ncct: stopping Claude and bringing back what exists"
-                + " (Ctrl-C again to destroy the sandbox at once)"), ui::info);
         Sandbox sandbox = null;
         Path uploadArchive = null;
         ArchiveContents base = null;
         ChangeBack changeBack = null;
         try {
-            provider.prepare(progress);
+            watch.phase(RunWatch.Phase.CREATING);
+            synchronized (watch.prepareLock()) {
+                provider.prepare(progress);
+            }
             OrphanReaper reaper = OrphanReaper.inBackground(provider);
             checkNotInterrupted();
-            sandbox = create(provider, progress);
+            sandbox = create(provider, progress, watch);
+            watch.listener().sandbox(sandbox.id());
             String runId = Format.shortId(sandbox.id());
             Path output = request.outputDirectory() != null ? request.outputDirectory()
                     : environment.workingDirectory().resolve("sandbox-" + runId);
@@ -71,6 +88,7 @@ final class Run implements Pipeline {
             uploadArchive = WorkspaceArchive.build(request, sandbox.owner(), sandbox.home(), output);
             // A continued run's upload is the earlier run's workspace, not what the checkout holds now.
             Set<String> missingAtUpload = request.continuation() != null ? Set.of() : ChangeLanding.trackedButMissing(request.landing());
+            watch.phase(RunWatch.Phase.UPLOADING);
             upload(sandbox, uploadArchive, request, progress);
             base = ArchiveContents.open(uploadArchive, WorkspaceArchive.WORKSPACE);
             checkNotInterrupted();
@@ -78,8 +96,14 @@ final class Run implements Pipeline {
             changeBack = new ChangeBack(sandbox, workspace, results, skip, installedPaths(request), request.includeAll(),
                     uploadArchive, base, environment.workingDirectory(), "whole".equals(environment.get("CCT_BRING_BACK")));
             changeBack.prepareResults();
-            ClaudeSession.Result claude = runClaude(sandbox, request, workspace, deadline, changeBack, progress, ui);
+            watch.phase(RunWatch.Phase.RUNNING);
+            ClaudeSession.Result claude = runClaude(sandbox, request, workspace, deadline, changeBack, progress, ui, watch);
 
+            watch.phase(RunWatch.Phase.BRINGING_BACK);
+            // A budget's stop that came as Claude ended is spent: the bring-back must not see it.
+            if (!Signals.interrupted()) {
+                Thread.interrupted();
+            }
             ChangeBack.Brought brought = changeBack.fetch(progress, ui);
             byte[] transcript = RunRecorder.transcript(sandbox, workspace, claude.sessionId(), request, ui);
             Signals.yieldToSecondSignal();
@@ -91,8 +115,9 @@ final class Run implements Pipeline {
                     missingAtUpload, results, verdict, claude.outcome(), environment.workingDirectory(), ui);
             RunRecorder.record(new RunRecords(environment.dataDirectory().resolve("runs")), request, runId, started, claude,
                     verdict, brought, base, changeBack.notWorkspace(), transcript, results, landed, ui);
-            Summary.print(ui, request, landed.verdict(), claude, brought, landed, results, environment.workingDirectory(),
-                    Duration.between(started, Instant.now()));
+            Duration took = Duration.between(started, Instant.now());
+            watch.listener().finished(Summary.json(request, landed.verdict(), claude, brought, landed, results, took));
+            Summary.print(ui, request, landed.verdict(), claude, brought, landed, results, environment.workingDirectory(), took);
             return landed.verdict().exitCode();
         } catch (SandboxException e) {
             Signals.yieldToSecondSignal();
@@ -103,6 +128,13 @@ final class Run implements Pipeline {
             throw CctException.provider(request.provider().flag() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Signals.yieldToSecondSignal();
+            if (watch.stoppedForBudget() && !Signals.interrupted()) {
+                // Stopped before Claude started: the batch's budget was spent by the other runs.
+                Thread.interrupted();
+                boolean gone = sandbox == null || destroy(sandbox, ui);
+                ui.info("cct: stopped before Claude started: the batch's budget is spent" + (gone ? "" : "; the sandbox was not destroyed"));
+                return ExitCode.CLAUDE_ERROR;
+            }
             Thread.currentThread().interrupt();
             return endInterrupted(sandbox, ui);
         } catch (IOException e) {
@@ -144,10 +176,25 @@ final class Run implements Pipeline {
         }
     }
 
-    /** Step 3: the sandbox is in the cleanup registry from the moment it exists, and has Claude Code. */
-    private static Sandbox create(SandboxProvider provider, ConsoleProgress progress)
+    /**
+     * Step 3: the sandbox is in the cleanup registry from the moment it exists, and has Claude Code. An account
+     * limit that refuses it is waited out when the watch says so (a batch, whose other runs will free room).
+     */
+    private static Sandbox create(SandboxProvider provider, ConsoleProgress progress, RunWatch watch)
             throws SandboxException, InterruptedException {
-        Sandbox sandbox = provider.create(SandboxLabels.forThisProcess(), progress);
+        SandboxLabels labels = SandboxLabels.forThisProcess().with(watch.labels());
+        Sandbox sandbox;
+        while (true) {
+            try {
+                sandbox = provider.create(labels, progress);
+                break;
+            } catch (SandboxException refused) {
+                if (!refused.limit() || !watch.capacity().awaitRoom(refused)) {
+                    throw refused;
+                }
+                checkNotInterrupted();
+            }
+        }
         CleanupRegistry.get().register(sandbox);
         checkNotInterrupted();
         // A provider only makes sandboxes; that Claude Code is in them is the run's concern.
@@ -173,12 +220,19 @@ final class Run implements Pipeline {
      * before the failure is reported.
      */
     private static ClaudeSession.Result runClaude(Sandbox sandbox, RunRequest request, String workspace, Instant deadline,
-                                                  ChangeBack bringBack, ConsoleProgress progress, Ui ui)
+                                                  ChangeBack bringBack, ConsoleProgress progress, Ui ui, RunWatch watch)
             throws SandboxException, InterruptedException {
-        StreamRenderer renderer = new StreamRenderer(ui, request.outputFormat(), workspace);
+        Double budget = request.maxBudgetUsd();
+        StreamRenderer renderer = new StreamRenderer(ui, request.outputFormat(), workspace).watchedBy((turns, cost, tool) -> {
+            watch.listener().progress(turns, cost, tool);
+            // Claude Code keeps --max-budget-usd itself; this is the backstop should it not.
+            if (budget != null && cost > budget) {
+                watch.stopForBudget();
+            }
+        });
         ClaudeSession.Result claude;
         try {
-            claude = ClaudeSession.run(sandbox, request, workspace, renderer, deadline, ui);
+            claude = ClaudeSession.run(sandbox, request, workspace, renderer, deadline, ui, watch::stoppedForBudget);
         } catch (SandboxException lost) {
             ui.warn(lost.getMessage() + "; trying to bring back what exists");
             try {
@@ -191,7 +245,7 @@ final class Run implements Pipeline {
             }
             throw lost;
         }
-        if (claude.ending() == ClaudeSession.Ending.INTERRUPTED) {
+        if (claude.ending() == ClaudeSession.Ending.INTERRUPTED || claude.ending() == ClaudeSession.Ending.BUDGET) {
             // The signal's interrupt has done its work; left set, it would close the channels the download uses.
             Thread.interrupted();
         }

@@ -28,11 +28,13 @@ import java.util.Map;
  * @param settings     where Claude runs, with that provider's validated settings
  * @param landing      where Claude's change goes besides the results folder
  * @param continuation the earlier run this one continues, or null for a new one
+ * @param maxBudgetUsd --max-budget-usd, or null: Claude Code stops itself there, and cct stops it past it
  */
 public record RunRequest(ProviderSettings settings, Renderer.Rendered components, String prompt, String promptSource,
                          Duration timeout, Path outputDirectory, Map<String, String> environment, Secrets secrets,
                          String model, Integer maxTurns, OutputFormat outputFormat, List<Path> uploads,
-                         List<String> excludes, boolean includeAll, Landing landing, Continuation continuation) {
+                         List<String> excludes, boolean includeAll, Landing landing, Continuation continuation,
+                         Double maxBudgetUsd) {
 
     /** The provider the settings are for. */
     public ProviderKind provider() {

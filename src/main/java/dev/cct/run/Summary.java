@@ -1,6 +1,8 @@
 package dev.cct.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.cct.archive.ExtractionReport;
@@ -9,6 +11,7 @@ import dev.cct.core.ExitCode;
 import dev.cct.core.Format;
 import dev.cct.core.Json;
 import dev.cct.core.OutputFormat;
+import dev.cct.core.Secrets;
 import dev.cct.stream.RunOutcome;
 import dev.cct.ui.Ui;
 import java.nio.file.Path;
@@ -21,12 +24,12 @@ final class Summary {
     private Summary() {
     }
 
-    static void print(Ui ui, RunRequest request, Verdict verdict, ClaudeSession.Result claude, ChangeBack.Brought brought,
-                      ChangeLanding.Landed landed, Path output, Path cwd, Duration took) {
+    /** The run's end as one object: what {@code --output-format json} prints, and what a batch reports per run. */
+    static ObjectNode json(RunRequest request, Verdict verdict, ClaudeSession.Result claude, ChangeBack.Brought brought,
+                           ChangeLanding.Landed landed, Path output, Duration took) {
         ExtractionReport report = brought.report();
         ResultChanges changes = brought.changes();
         RunOutcome outcome = claude.outcome();
-        if (request.outputFormat() == OutputFormat.JSON) {
             ObjectNode json = Json.mapper().createObjectNode();
             json.put("exitCode", verdict.exitCode());
             json.put("status", verdict.status());
@@ -51,7 +54,37 @@ final class Summary {
             ArrayNode refused = json.putArray("refused");
             report.refused().forEach(refused::add);
             json.set("changes", changes(brought, landed));
-            ui.out().println(request.secrets().mask(Json.compact(json)));
+            // Claude's final text may quote a key it saw: every text is masked, wherever the object goes.
+            masked(json, request.secrets());
+            return json;
+    }
+
+    private static void masked(JsonNode node, Secrets secrets) {
+        if (node instanceof ObjectNode object) {
+            object.fields().forEachRemaining(field -> {
+                if (field.getValue().isTextual()) {
+                    field.setValue(TextNode.valueOf(secrets.mask(field.getValue().asText())));
+                } else {
+                    masked(field.getValue(), secrets);
+                }
+            });
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                if (array.get(i).isTextual()) {
+                    array.set(i, TextNode.valueOf(secrets.mask(array.get(i).asText())));
+                } else {
+                    masked(array.get(i), secrets);
+                }
+            }
+        }
+    }
+
+    static void print(Ui ui, RunRequest request, Verdict verdict, ClaudeSession.Result claude, ChangeBack.Brought brought,
+                      ChangeLanding.Landed landed, Path output, Path cwd, Duration took) {
+        ResultChanges changes = brought.changes();
+        RunOutcome outcome = claude.outcome();
+        if (request.outputFormat() == OutputFormat.JSON) {
+            ui.out().println(Json.compact(json(request, verdict, claude, brought, landed, output, took)));
             ui.out().flush();
             return;
         }

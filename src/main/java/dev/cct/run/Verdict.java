@@ -10,6 +10,8 @@ import java.time.Duration;
  * summary's headline. The order matters: an interruption outranks a timeout, which outranks what Claude said.
  */
 record Verdict(int exitCode, String status, String message) {
+    /** The result's subtype when Claude Code stopped itself at --max-budget-usd. */
+    static final String BUDGET_SUBTYPE = "error_max_budget_usd";
 
     static Verdict of(ClaudeSession.Result claude, boolean interrupted, Duration timeout, ResultChanges changes) {
         RunOutcome outcome = claude.outcome();
@@ -18,6 +20,10 @@ record Verdict(int exitCode, String status, String message) {
         }
         if (claude.ending() == ClaudeSession.Ending.TIMED_OUT) {
             return new Verdict(ExitCode.TIMEOUT, "timeout", "Timed out after " + Format.duration(timeout));
+        }
+        if (claude.ending() == ClaudeSession.Ending.BUDGET || outcome != null && BUDGET_SUBTYPE.equals(outcome.subtype())) {
+            return new Verdict(ExitCode.CLAUDE_ERROR, "budget", "Stopped at the budget"
+                    + (outcome == null ? "" : " after $" + Format.money(outcome.costUsd())));
         }
         if (outcome == null) {
             return new Verdict(ExitCode.CLAUDE_ERROR, "error", "Claude exited with code " + claude.exitCode() + " without a result");

@@ -10,10 +10,27 @@ import java.util.UUID;
  * What cct writes on everything it creates: a session id, and the owner process (host, pid, start time), so a
  * later run can tell a sandbox whose owner died (an orphan to reap) from one still in use.
  */
-public record SandboxLabels(String session, String host, long pid, long processStart) {
+public record SandboxLabels(String session, String host, long pid, long processStart, Map<String, String> extra) {
     public static final String PREFIX = "dev.cct.";
     public static final String SESSION = PREFIX + "session";
     public static final String OWNER = PREFIX + "owner";
+    /** The batch a sandbox's run belongs to, so that a batch's sandboxes can be listed and cleaned together. */
+    public static final String BATCH = PREFIX + "batch";
+
+    public SandboxLabels {
+        extra = Map.copyOf(extra);
+    }
+
+    public SandboxLabels(String session, String host, long pid, long processStart) {
+        this(session, host, pid, processStart, Map.of());
+    }
+
+    /** These labels and {@code more} (names in cct's own prefix, such as {@link #BATCH}). */
+    public SandboxLabels with(Map<String, String> more) {
+        Map<String, String> all = new LinkedHashMap<>(extra);
+        all.putAll(more);
+        return new SandboxLabels(session, host, pid, processStart, all);
+    }
 
     public static SandboxLabels forThisProcess() {
         ProcessHandle self = ProcessHandle.current();
@@ -24,6 +41,7 @@ public record SandboxLabels(String session, String host, long pid, long processS
         Map<String, String> map = new LinkedHashMap<>();
         map.put(SESSION, session);
         map.put(OWNER, host + ":" + pid + ":" + processStart);
+        map.putAll(extra);
         return map;
     }
 
@@ -35,7 +53,9 @@ public record SandboxLabels(String session, String host, long pid, long processS
         }
         String[] parts = owner.split(":");
         try {
-            return Optional.of(new SandboxLabels(session, parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2])));
+            String batch = labels.get(BATCH);
+            return Optional.of(new SandboxLabels(session, parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2]),
+                    batch == null ? Map.of() : Map.of(BATCH, batch)));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -25,6 +25,14 @@ public final class StreamRenderer {
     private volatile boolean stopping;
 
     private final ActivityLine activity;
+    private final CostEstimate cost = new CostEstimate();
+    private Watcher watcher = (turns, estimatedCostUsd, lastTool) -> { };
+    private String lastTool;
+
+    /** Who follows Claude's progress besides the screen: a batch's table. Called on the stream's thread. */
+    public interface Watcher {
+        void progress(int turns, double estimatedCostUsd, String lastTool);
+    }
 
     public StreamRenderer(Ui ui, OutputFormat format, String workspace) {
         this(ui, format, workspace, format == OutputFormat.TEXT ? ActivityLine.live(ui) : null);
@@ -36,6 +44,17 @@ public final class StreamRenderer {
         this.activity = activity;
         this.format = format;
         this.workspace = workspace.endsWith("/") ? workspace : workspace + "/";
+    }
+
+    /** Also tells {@code watcher} of every assistant message; returns this renderer. */
+    public StreamRenderer watchedBy(Watcher watcher) {
+        this.watcher = watcher;
+        return this;
+    }
+
+    /** What the run has cost so far by the stream's token counts; the result's figure is exact. */
+    public synchronized double estimatedCostUsd() {
+        return cost.dollars();
     }
 
     /** One line of Claude's stdout. */
@@ -70,6 +89,20 @@ public final class StreamRenderer {
         } else if ("assistant".equals(event.path("type").asText())) {
             countTools(event);
         }
+        if ("assistant".equals(event.path("type").asText())) {
+            cost.add(event.path("message"));
+            for (JsonNode block : event.path("message").path("content")) {
+                if ("tool_use".equals(block.path("type").asText())) {
+                    lastTool = plainTool(block.path("name").asText(), block.path("input"));
+                }
+            }
+            watcher.progress(cost.messages(), cost.dollars(), lastTool);
+        }
+    }
+
+    /** A tool call's line without colour, for a table cell. */
+    private String plainTool(String name, JsonNode input) {
+        return describeTool(name, input).replaceAll("\u001b\\[[0-9;]*m", "");
     }
 
     /** One line of Claude's stderr: shown with --verbose, or always when it looks like an error. */

@@ -111,7 +111,7 @@ class RunTest {
                 catalog.resolve(ComponentType.MCP, "postgresql")));
         return new RunRequest(DockerSettings.defaults(), components, script, "--prompt", timeout, dir.resolve("out"),
                 Map.of("GREETING", "hi"), Secrets.of(Map.of(Secrets.ANTHROPIC_API_KEY, KEY)), null, null, format, uploads,
-                excludes, includeAll, landing, null);
+                excludes, includeAll, landing, null, null);
     }
 
     private Ui ui() {

@@ -34,7 +34,7 @@ final class E2bErrors {
         } else {
             message = "E2B refused to " + action + ": " + error.describe();
         }
-        return new SandboxException(message, e);
+        return status == 429 ? SandboxException.limit(message, e) : new SandboxException(message, e);
     }
 
     static SandboxException network(String action, IOException e) {

@@ -40,13 +40,14 @@ import picocli.CommandLine.Option;
             "  cct --sandbox e2b --agent security/security-auditor --upload . --prompt \"audit this codebase\"",
             "  cct --agent frontend-developer,react-expert --mcp postgresql   # install into this project",
             "  cct --continue last --prompt \"now add tests\"        # the same files and Claude session",
+            "  cct batch --sandbox e2b --prompts tasks.txt --parallel 8   # many runs at once",
             "  cct components search security",
             "",
             "Keys come only from the environment or ./.env: ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN,",
             "E2B_API_KEY, CLOUDFLARE_SANDBOX_URL, CLOUDFLARE_SANDBOX_TOKEN.",
             "Exit codes: 0 ok, 1 Claude reported an error, 2 bad input, 3 sandbox failure, 124 timeout,",
             "130 interrupted."},
-        subcommands = {ComponentsCommand.class, SandboxesCommand.class, RunsCommand.class, CloudflareCommand.class, CompletionCommand.class,
+        subcommands = {BatchCommand.class, ComponentsCommand.class, SandboxesCommand.class, RunsCommand.class, CloudflareCommand.class, CompletionCommand.class,
             VersionCommand.class, TrainCommand.class})
 public final class CctCommand implements Callable<Integer> {
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
@@ -178,6 +179,42 @@ public final class CctCommand implements Callable<Integer> {
         Ui ui = context.ui(display);
         OutputFormat format = OutputFormat.parse(outputFormat).orElseThrow(() -> CctException.badInput(
                 "invalid --output-format '" + outputFormat + "'", "use text, stream-json or json"));
+        Checked checked = check();
+        if (checked.provider() != null) {
+            RunRequest request = sandboxRequest(ui, format, checked);
+            if (dryRun) {
+                Plan.print(ui, request);
+                return ExitCode.OK;
+            }
+            return context.pipeline().run(request, ui);
+        }
+        return LocalInstall.run(this, ui, format, checked.prompt(), components.resolve(context.catalog(), ui), checked.variables());
+    }
+
+    /**
+     * One run of a batch, from its own flags: every check of a single run, and the request it would run. Its output
+     * goes to its log, as text.
+     */
+    RunRequest batchRun(Ui ui) {
+        if (sandbox == null) {
+            throw CctException.badInput("cct batch needs --sandbox", "add --sandbox docker, e2b or cloudflare");
+        }
+        return sandboxRequest(ui, OutputFormat.TEXT, check());
+    }
+
+    /** A parser of one run's flags into {@code command}, as the command line's own parser reads them. */
+    static CommandLine runParser(CctCommand command) {
+        CommandLine parser = new CommandLine(command, new Factory(command.context));
+        parser.setAllowSubcommandsAsOptionParameters(true);
+        return parser;
+    }
+
+    /** What both a run and an install take from the flags, checked. */
+    private record Checked(ProviderKind provider, RunRecords.Entry continued, Secrets secrets, Inputs.Prompt prompt,
+                           Duration deadline, Map<String, String> variables) {
+    }
+
+    private Checked check() {
         RunRecords.Entry continued = continueRun == null ? null : continued();
         String providerName = sandbox != null ? sandbox : continued == null ? null : continued.record().provider();
         ProviderKind provider = providerName == null ? null : ProviderKind.parse(providerName).orElseThrow(() ->
@@ -196,20 +233,15 @@ public final class CctCommand implements Callable<Integer> {
         if (maxTurns != null && maxTurns < 1) {
             throw CctException.badInput("--max-turns must be at least 1", "give a positive number");
         }
-        if (provider != null) {
-            RunRequest request = sandboxRequest(ui, provider, format, secrets, thePrompt, deadline, variables, continued);
-            if (dryRun) {
-                Plan.print(ui, request);
-                return ExitCode.OK;
-            }
-            return context.pipeline().run(request, ui);
-        }
-        return LocalInstall.run(this, ui, format, thePrompt, components.resolve(context.catalog(), ui), variables);
+        return new Checked(provider, continued, secrets, thePrompt, deadline, variables);
     }
 
     /** Every check of a sandbox run, before anything exists; the request holds only validated values. */
-    private RunRequest sandboxRequest(Ui ui, ProviderKind provider, OutputFormat format, Secrets secrets, Inputs.Prompt thePrompt,
-                                      Duration deadline, Map<String, String> variables, RunRecords.Entry continued) {
+    private RunRequest sandboxRequest(Ui ui, OutputFormat format, Checked checked) {
+        ProviderKind provider = checked.provider();
+        Secrets secrets = checked.secrets();
+        Inputs.Prompt thePrompt = checked.prompt();
+        RunRecords.Entry continued = checked.continued();
         if (thePrompt == null) {
             throw CctException.badInput("--sandbox needs a prompt", "add --prompt TEXT or --prompt-file FILE");
         }
@@ -225,7 +257,8 @@ public final class CctCommand implements Callable<Integer> {
         }
         List<Path> uploadPaths = Inputs.readablePaths("--upload", uploads, context.environment);
         Renderer.Rendered rendered = Renderer.render(components.resolve(context.catalog(), ui));
-        return new RunRequest(settings, rendered, thePrompt.text(), thePrompt.source(), deadline, outputDirectory, variables,
+        return new RunRequest(settings, rendered, thePrompt.text(), thePrompt.source(), checked.deadline(), outputDirectory,
+                checked.variables(),
                 secrets, model, maxTurns, format, uploadPaths, List.copyOf(excludes), includeAll,
                 changeOptions.landing(uploadPaths, context.environment, yes, continued == null ? null : continued.record()),
                 continued == null ? null : new Continuation(continued.record().id(), continued.workspace(), continued.session(),
@@ -258,7 +291,7 @@ public final class CctCommand implements Callable<Integer> {
      * it, would cost a {@code cct components search} most of its time. Completion describes the whole tree,
      * so it is not among them.
      */
-    private static final Map<String, Class<?>> STANDALONE = Map.of("components", ComponentsCommand.class,
+    private static final Map<String, Class<?>> STANDALONE = Map.of("batch", BatchCommand.class, "components", ComponentsCommand.class,
             "runs", RunsCommand.class, "sandboxes", SandboxesCommand.class, "cloudflare", CloudflareCommand.class,
             "version", VersionCommand.class);
 

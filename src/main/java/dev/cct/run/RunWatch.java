@@ -84,7 +84,8 @@ public final class RunWatch {
         }
     }
 
-    synchronized boolean stoppedForBudget() {
+    /** Whether {@link #stopForBudget()} was called. */
+    public synchronized boolean stoppedForBudget() {
         return stoppedForBudget;
     }
 
@@ -96,11 +97,13 @@ public final class RunWatch {
         listener.phase(next);
     }
 
-    Listener listener() {
+    /** Whom the run reports to. */
+    public Listener listener() {
         return listener;
     }
 
-    Capacity capacity() {
+    /** What the run does when an account limit refuses its sandbox. */
+    public Capacity capacity() {
         return capacity;
     }
 

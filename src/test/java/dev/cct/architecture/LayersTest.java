@@ -28,6 +28,7 @@ class LayersTest {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("main").definedBy("dev.cct")
                 .layer("cli").definedBy("dev.cct.cli..")
+                .layer("batch").definedBy("dev.cct.batch..")
                 .layer("run").definedBy("dev.cct.run..")
                 .layer("providers").definedBy("dev.cct.sandbox.docker..", "dev.cct.sandbox.e2b..", "dev.cct.sandbox.cloudflare..")
                 .layer("services").definedBy("dev.cct.archive..", "dev.cct.catalog..", "dev.cct.install..", "dev.cct.stream..",
@@ -36,10 +37,11 @@ class LayersTest {
                 .layer("core").definedBy("dev.cct.core..")
                 .whereLayer("main").mayNotBeAccessedByAnyLayer()
                 .whereLayer("cli").mayOnlyBeAccessedByLayers("main")
-                .whereLayer("run").mayOnlyBeAccessedByLayers("cli", "main")
+                .whereLayer("batch").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("run").mayOnlyBeAccessedByLayers("batch", "cli", "main")
                 .whereLayer("providers").mayOnlyBeAccessedByLayers("run", "cli")
-                .whereLayer("services").mayOnlyBeAccessedByLayers("providers", "run", "cli")
-                .whereLayer("core").mayOnlyBeAccessedByLayers("services", "providers", "run", "cli", "main");
+                .whereLayer("services").mayOnlyBeAccessedByLayers("providers", "run", "batch", "cli")
+                .whereLayer("core").mayOnlyBeAccessedByLayers("services", "providers", "run", "batch", "cli", "main");
     }
 
     @Test

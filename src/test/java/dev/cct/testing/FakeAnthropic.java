@@ -19,6 +19,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +51,15 @@ import java.util.zip.GZIPInputStream;
  * {@code " - Primary working directory: /path"}; older versions wrote {@code "Working directory: /path"}
  * in the system prompt. Both forms are searched, in every text of {@code system} and
  * {@code messages}. If a turn needs it and none is found, the fake answers 500 api_error.
+ *
+ * <p><b>Routing</b> ({@link #route}): several conversations at once against one fake (as
+ * {@code cct batch} runs them), each answered by its own {@link Scenario}. A request goes to the first
+ * scenario whose marker occurs in a text of the conversation's FIRST user message, because that is the
+ * prompt, which every later request of the same conversation repeats; later messages carry tool
+ * results and the model's own words, which could name another conversation's marker. 2.1.331 may put
+ * a {@code <system-reminder>} text block before the prompt in that message, so every text block of
+ * it is searched. A request whose first user message names no marker goes to the fallback. Turn
+ * indexing, delays and errors then work within the chosen scenario as they do with a single one.
  */
 public final class FakeAnthropic implements AutoCloseable {
 
@@ -56,7 +67,9 @@ public final class FakeAnthropic implements AutoCloseable {
     private static final Pattern CWD_PATTERN =
             Pattern.compile("(?:Primary working directory|Working directory|working directory is):?\\s*(/[^\\s`'\"<>]*)");
 
-    private final Scenario scenario;
+    private final Map<String, Scenario> routes;
+    private final Scenario fallback;
+    private final Map<String, List<String>> routed = new ConcurrentHashMap<>();
     private final String expectedApiKey;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -65,8 +78,10 @@ public final class FakeAnthropic implements AutoCloseable {
     private final List<String> cwds = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
 
-    private FakeAnthropic(Scenario scenario, String expectedApiKey) throws IOException {
-        this.scenario = scenario;
+    private FakeAnthropic(Map<String, Scenario> routes, Scenario fallback, String expectedApiKey) throws IOException {
+        this.routes = routes;
+        this.fallback = fallback;
+        routes.keySet().forEach(marker -> routed.put(marker, new CopyOnWriteArrayList<>()));
         this.expectedApiKey = expectedApiKey;
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-anthropic");
@@ -86,8 +101,32 @@ public final class FakeAnthropic implements AutoCloseable {
 
     /** Starts a fake that answers 401 unless the request carries {@code expectedApiKey} (null = any). */
     public static FakeAnthropic start(Scenario scenario, String expectedApiKey) {
+        return route(Map.of(), scenario, expectedApiKey);
+    }
+
+    /**
+     * Starts a fake that accepts any API key and answers each conversation by the scenario its prompt
+     * names (see the class comment). Markers are tried in the map's iteration order, so pass a
+     * {@link LinkedHashMap} whenever one marker can occur inside another prompt's (e.g. "Task 1" in
+     * "Task 10": put the longer one first).
+     */
+    public static FakeAnthropic route(Map<String, Scenario> byMarker, Scenario fallback) {
+        return route(byMarker, fallback, null);
+    }
+
+    /** {@link #route(Map, Scenario)}, answering 401 unless the request carries {@code expectedApiKey} (null = any). */
+    public static FakeAnthropic route(Map<String, Scenario> byMarker, Scenario fallback, String expectedApiKey) {
+        Objects.requireNonNull(fallback, "fallback");
+        Map<String, Scenario> routes = new LinkedHashMap<>();
+        byMarker.forEach((marker, scenario) -> {
+            if (marker == null || marker.isEmpty()) {
+                // An empty marker would occur in every prompt and silently shadow the markers after it.
+                throw new IllegalArgumentException("a marker cannot be null or empty");
+            }
+            routes.put(marker, Objects.requireNonNull(scenario, "scenario for " + marker));
+        });
         try {
-            return new FakeAnthropic(scenario, expectedApiKey);
+            return new FakeAnthropic(routes, fallback, expectedApiKey);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start FakeAnthropic", e);
         }
@@ -107,6 +146,18 @@ public final class FakeAnthropic implements AutoCloseable {
         return Collections.unmodifiableList(new ArrayList<>(requests));
     }
 
+    /**
+     * The raw bodies of the requests answered by {@code marker}'s scenario, in order. Requests refused
+     * before routing (wrong key, not JSON) are only in {@link #requests()}.
+     */
+    public List<String> requestsFor(String marker) {
+        List<String> bodies = routed.get(marker);
+        if (bodies == null) {
+            throw new IllegalArgumentException("no scenario is routed by marker '" + marker + "'; markers: " + routes.keySet());
+        }
+        return List.copyOf(bodies);
+    }
+
     /** Every request seen as {@code "METHOD /path?query -> status"}, in order. */
     public List<String> requestLog() {
         return Collections.unmodifiableList(new ArrayList<>(log));
@@ -117,8 +168,9 @@ public final class FakeAnthropic implements AutoCloseable {
         return Collections.unmodifiableList(new ArrayList<>(cwds));
     }
 
+    /** The scenario of {@link #start}, or the fallback of {@link #route}. */
     public Scenario scenario() {
-        return scenario;
+        return fallback;
     }
 
     /** Stops the server at once; pending (delayed) answers are abandoned. Idempotent. */
@@ -175,6 +227,11 @@ public final class FakeAnthropic implements AutoCloseable {
         } catch (IOException e) {
             return sendJson(ex, 400, errorBody("invalid_request_error", "FakeAnthropic: body is not JSON: " + e.getMessage()));
         }
+        String marker = findMarker(req, routes.keySet());
+        Scenario scenario = marker == null ? fallback : routes.get(marker);
+        if (marker != null) {
+            routed.get(marker).add(body);
+        }
         String cwd = findWorkingDirectory(req);
         if (cwd != null) {
             cwds.add(cwd);
@@ -223,6 +280,35 @@ public final class FakeAnthropic implements AutoCloseable {
         return n;
     }
 
+    /** The first of {@code markers} that occurs in a text of the request's first user message, or null. */
+    static String findMarker(JsonNode req, Iterable<String> markers) {
+        List<String> texts = new ArrayList<>();
+        for (JsonNode m : req.path("messages")) {
+            if ("user".equals(m.path("role").asText())) {
+                JsonNode content = m.path("content");
+                if (content.isTextual()) {
+                    texts.add(content.asText());
+                } else {
+                    for (JsonNode block : content) {
+                        // Only text blocks: a tool_result or an image in the prompt is not what the user typed.
+                        if ("text".equals(block.path("type").asText()) && block.path("text").isTextual()) {
+                            texts.add(block.path("text").asText());
+                        }
+                    }
+                }
+                break;
+            }
+        }
+        for (String marker : markers) {
+            for (String t : texts) {
+                if (t.contains(marker)) {
+                    return marker;
+                }
+            }
+        }
+        return null;
+    }
+
     /** The working directory the CLI announces in the request's system prompt or messages, or null. */
     static String findWorkingDirectory(JsonNode req) {
         List<String> texts = new ArrayList<>();
@@ -266,7 +352,7 @@ public final class FakeAnthropic implements AutoCloseable {
         message.putArray("content");
         message.putNull("stop_reason");
         message.putNull("stop_sequence");
-        message.putObject("usage").put("input_tokens", 10).put("output_tokens", 1)
+        message.putObject("usage").put("input_tokens", turn.inputTokens()).put("output_tokens", 1)
                 .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0);
         event(sb, "message_start", JSON.createObjectNode().put("type", "message_start").set("message", message));
 
@@ -300,7 +386,7 @@ public final class FakeAnthropic implements AutoCloseable {
         delta.putNull("stop_sequence");
         ObjectNode md = JSON.createObjectNode().put("type", "message_delta");
         md.set("delta", delta);
-        md.putObject("usage").put("output_tokens", 5);
+        md.putObject("usage").put("output_tokens", turn.outputTokens());
         event(sb, "message_delta", md);
         event(sb, "message_stop", JSON.createObjectNode().put("type", "message_stop"));
         return sb.toString().getBytes(StandardCharsets.UTF_8);

@@ -1,15 +1,23 @@
 package dev.cct.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Runs the scripted fake model as a process, for the benchmarks in bench/:
  * {@code FakeAnthropicMain simple PORTFILE}, {@code FakeAnthropicMain bulk FILES BYTES PORTFILE} or
- * {@code FakeAnthropicMain edit3 PORTFILE} (Claude edits three files of the uploaded project: bench/changes.sh).
- * Writes the port to PORTFILE once it listens and serves until killed.
+ * {@code FakeAnthropicMain edit3 PORTFILE} (Claude edits three files of the uploaded project: bench/changes.sh) or
+ * {@code FakeAnthropicMain batch SECONDS PORTFILE} (a task that writes {@code out.txt} and spends about SECONDS
+ * seconds waiting on the model, as a real one does; bench/batch.sh). Writes the port to PORTFILE once it listens and serves until killed.
  */
 public final class FakeAnthropicMain {
+    /** What the batch task writes to {@code out.txt}. */
+    static final String BATCH_OUT = "done\n";
+    /** The batch task's final text (the run's {@code result}). */
+    static final String BATCH_SUMMARY = "Wrote out.txt.";
+
     private FakeAnthropicMain() {
     }
 
@@ -27,6 +35,9 @@ public final class FakeAnthropicMain {
             scenario = Scenario.of(Turn.text("Editing three files.").withBash(edit, "edit three files"),
                     Turn.text("Edited three files."));
             portFile = Path.of(args[1]);
+        } else if (args[0].equals("batch")) {
+            scenario = batchScenario(Duration.ofMillis(Math.round(Double.parseDouble(args[1]) * 1000)));
+            portFile = Path.of(args[2]);
         } else {
             scenario = Scenario.simpleWrite();
             portFile = Path.of(args[1]);
@@ -34,6 +45,17 @@ public final class FakeAnthropicMain {
         FakeAnthropic fake = FakeAnthropic.start(scenario);
         Files.writeString(portFile, Integer.toString(fake.port()));
         Thread.currentThread().join();
+    }
+
+    /**
+     * Writes {@code out.txt} ({@link #BATCH_OUT}), then says {@link #BATCH_SUMMARY}; each of the two answers
+     * waits half of {@code modelTime}, because that wait, not the CLI's own work, is what running prompts in
+     * parallel overlaps.
+     */
+    static Scenario batchScenario(Duration modelTime) {
+        return Scenario.of(Turn.text("Writing out.txt.").withWrite("out.txt", BATCH_OUT), Turn.text(BATCH_SUMMARY))
+                .withDelay(modelTime.dividedBy(2))
+                .expecting(new ExpectedFile("out.txt", BATCH_OUT.getBytes(StandardCharsets.UTF_8), false));
     }
 
     /** The same command bench/docker.sh runs for its docker cp comparison. */

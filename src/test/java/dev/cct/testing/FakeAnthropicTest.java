@@ -1,6 +1,7 @@
 package dev.cct.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,6 +149,147 @@ class FakeAnthropicTest {
         }
     }
 
+    /** The first user message as 2.1.331 sends it: a system-reminder text block, then the prompt. */
+    private static Map<String, Object> promptAfterReminder(String prompt) {
+        return Map.of("role", "user", "content", List.of(
+                Map.of("type", "text", "text", "<system-reminder>\nAttribution for git commits ...\n</system-reminder>"),
+                Map.of("type", "text", "text", prompt)));
+    }
+
+    private static Map<String, Object> assistant(String text) {
+        return Map.of("role", "assistant", "content", List.of(Map.of("type", "text", "text", text)));
+    }
+
+    private static String text(HttpResponse<String> r) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode e : sseData(r.body())) {
+            sb.append(e.at("/delta/text").asText(""));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void routesEachConversationByAMarkerInItsFirstUserMessage() throws Exception {
+        Map<String, Scenario> routes = new LinkedHashMap<>();
+        routes.put("Task A", Scenario.of(Turn.text("A0")));
+        routes.put("Task B", Scenario.of(Turn.text("B0").withWrite("b.txt", "b"), Turn.text("B1")));
+        Scenario fallback = Scenario.of(Turn.text("F0"), Turn.text("F1"));
+        try (FakeAnthropic fake = FakeAnthropic.route(routes, fallback, KEY)) {
+            assertThat(fake.scenario()).isSameAs(fallback);
+            String a = request(List.of(Map.of("role", "user", "content", "do Task A now")));
+            assertThat(text(post(fake, KEY, a))).isEqualTo("A0");
+
+            // The marker in the prompt's block after the reminder; turns counted within B's own script.
+            Map<String, Object> env = Map.of("role", "system", "content", List.of(Map.of("type", "text",
+                    "text", " - Primary working directory: /tmp/ws-b")));
+            String b0 = request(List.of(promptAfterReminder("please Task B"), env));
+            assertThat(text(post(fake, KEY, b0))).isEqualTo("B0");
+            String b1 = request(List.of(promptAfterReminder("please Task B"), env, assistant("B0"),
+                    Map.of("role", "user", "content", List.of(Map.of("type", "tool_result", "tool_use_id", "t1",
+                            "content", "Task A")))));
+            assertThat(text(post(fake, KEY, b1))).isEqualTo("B1");
+
+            // Both markers in the prompt: the map's order decides.
+            String both = request(List.of(Map.of("role", "user", "content", "Task B, then Task A")));
+            assertThat(text(post(fake, KEY, both))).isEqualTo("A0");
+
+            // A marker only in a later user message (or in a reply) does not route the conversation.
+            String later = request(List.of(Map.of("role", "user", "content", "hello"), assistant("about Task B?"),
+                    Map.of("role", "user", "content", List.of(Map.of("type", "text", "text", "yes, Task A")))));
+            assertThat(text(post(fake, KEY, later))).isEqualTo("F1");
+
+            // A marker in a tool_result block of the first user message is not the prompt either.
+            String inToolResult = request(List.of(Map.of("role", "user", "content", List.of(
+                    Map.of("type", "tool_result", "tool_use_id", "t0", "content", "Task A")))));
+            assertThat(text(post(fake, KEY, inToolResult))).isEqualTo("F0");
+
+            assertThat(fake.requestsFor("Task A")).containsExactly(a, both);
+            assertThat(fake.requestsFor("Task B")).containsExactly(b0, b1);
+            assertThat(fake.requests()).containsExactly(a, b0, b1, both, later, inToolResult);
+            assertThat(fake.workingDirectories()).containsExactly("/tmp/ws-b", "/tmp/ws-b");
+            assertThatThrownBy(() -> fake.requestsFor("Task C")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Task C");
+
+            // Refused before routing: counted in requests(), not in requestsFor().
+            assertThat(post(fake, "sk-wrong", a).statusCode()).isEqualTo(401);
+            assertThat(fake.requestsFor("Task A")).hasSize(2);
+            assertThat(fake.requests()).hasSize(7);
+        }
+        assertThatThrownBy(() -> FakeAnthropic.route(Map.of("", Scenario.of(Turn.text("x"))), fallback))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void routedScenariosKeepTheirOwnDelaysAndErrors() throws Exception {
+        Map<String, Scenario> routes = new LinkedHashMap<>();
+        routes.put("slow one", Scenario.slow(Duration.ofMillis(1500), Turn.text("late")));
+        routes.put("broken one", Scenario.apiError(529, "overloaded_error", "Overloaded"));
+        try (FakeAnthropic fake = FakeAnthropic.route(routes, Scenario.of(Turn.text("quick")))) {
+            long t0 = System.nanoTime();
+            CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return post(fake, "k", request(List.of(Map.of("role", "user", "content", "the slow one"))));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // Answered while the slow conversation still waits: one fake serves conversations side by side.
+            assertThat(text(post(fake, "k", request(List.of(Map.of("role", "user", "content", "any")))))).isEqualTo("quick");
+            HttpResponse<String> broken = post(fake, "k", request(List.of(Map.of("role", "user", "content", "the broken one"))));
+            assertThat(broken.statusCode()).isEqualTo(529);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1500));
+            assertThat(slow.isDone()).isFalse();
+            assertThat(text(slow.get())).isEqualTo("late");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+            assertThat(fake.requestsFor("slow one")).hasSize(1);
+            assertThat(fake.requestsFor("broken one")).hasSize(1);
+        }
+    }
+
+    @Test
+    void turnsReportTheirUsageInMessageStartAndMessageDelta() throws Exception {
+        Scenario scenario = Scenario.of(Turn.text("pricey").withWrite("a.txt", "a").withUsage(1_000_000, 2_000),
+                Turn.text("cheap"));
+        try (FakeAnthropic fake = FakeAnthropic.start(scenario)) {
+            Map<String, Object> env = Map.of("role", "system", "content", " - Primary working directory: /tmp/ws");
+            List<JsonNode> first = sseData(post(fake, "k", request(List.of(
+                    Map.of("role", "user", "content", "go"), env))).body());
+            assertThat(first.get(0).at("/message/usage/input_tokens").asLong()).isEqualTo(1_000_000);
+            assertThat(first.get(0).at("/message/usage/output_tokens").asLong()).isEqualTo(1);
+            JsonNode delta = first.get(first.size() - 2);
+            assertThat(delta.path("type").asText()).isEqualTo("message_delta");
+            assertThat(delta.at("/usage/output_tokens").asLong()).isEqualTo(2_000);
+
+            List<JsonNode> second = sseData(post(fake, "k", request(List.of(
+                    Map.of("role", "user", "content", "go"), env, assistant("pricey")))).body());
+            assertThat(second.get(0).at("/message/usage")).isEqualTo(JSON.readTree(
+                    "{\"input_tokens\":10,\"output_tokens\":1,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0}"));
+            assertThat(second.get(second.size() - 2).path("usage")).isEqualTo(JSON.readTree("{\"output_tokens\":5}"));
+        }
+        assertThat(Turn.text("x").withUsage(3, 4).withBash("true", "t").outputTokens()).isEqualTo(4);
+        assertThatThrownBy(() -> Turn.text("x").withUsage(-1, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void batchModeWritesOutTxtAndSpendsItsTimeWaitingOnTheModel() throws Exception {
+        Scenario scenario = FakeAnthropicMain.batchScenario(Duration.ofMillis(800));
+        assertThat(scenario.delay()).isEqualTo(Duration.ofMillis(400));
+        assertThat(scenario.turns()).hasSize(2);
+        assertThat(scenario.turns().get(0).tools()).singleElement().satisfies(t -> {
+            assertThat(t.name()).isEqualTo("Write");
+            assertThat(t.input()).containsEntry("file_path", Turn.CWD + "/out.txt").containsEntry("content", "done\n");
+        });
+        assertThat(scenario.turns().get(1).message()).isEqualTo("Wrote out.txt.");
+        try (FakeAnthropic fake = FakeAnthropic.start(scenario)) {
+            long t0 = System.nanoTime();
+            String last = text(post(fake, "k", request(List.of(Map.of("role", "user", "content", "Task 1"),
+                    assistant("Writing out.txt.")))));
+            assertThat(last).isEqualTo("Wrote out.txt.");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        }
+    }
+
     // ----------------------------------------------------------------- the real CLI
 
     @Test
@@ -180,6 +324,33 @@ class FakeAnthropicTest {
             List<JsonNode> lastRequestResults = FakeAnthropic.toolResults(fake.requestsAsJson().get(2));
             assertThat(lastRequestResults).hasSize(5)
                     .allSatisfy(r -> assertThat(r.path("is_error").asBoolean(false)).as(r.toString()).isFalse());
+        }
+    }
+
+    @Test
+    void realCliIsRoutedByItsPromptAndChargedForTheTurnsUsage(@TempDir Path tmp) throws Exception {
+        Path claude = ClaudeCli.locateOrSkip();
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Map<String, Scenario> routes = new LinkedHashMap<>();
+        routes.put("Task 1", Scenario.simpleWrite());
+        // 500,000 input tokens: observed $2.02 for this run with 2.1.331's default model. A turn reporting a whole
+        // context window (1,000,000 there) makes the CLI compact the conversation instead.
+        routes.put("Task 2", Scenario.of(Turn.text("Writing two.txt.").withWrite("two.txt", "2\n").withUsage(500_000, 0),
+                Turn.text("Wrote two.txt.").withUsage(0, 1_000)));
+        try (FakeAnthropic fake = FakeAnthropic.route(routes, Scenario.apiError(500, "api_error", "no marker"), KEY)) {
+            ClaudeCli.Run run = ClaudeCli.run(claude, work, tmp.resolve("home"), fake.baseUrl(), KEY,
+                    "Task 2", RUN_TIMEOUT);
+            assertThat(run.exitCode()).as(run.describe()).isZero();
+            assertThat(work.resolve("two.txt")).hasContent("2");
+            assertThat(work.resolve("hello.py")).doesNotExist();
+            JsonNode result = run.result().orElseThrow(() -> new AssertionError("no result event\n" + run.describe()));
+            System.out.println("routed run: total_cost_usd " + result.path("total_cost_usd") + ", usage " + result.path("usage"));
+            assertThat(result.path("result").asText()).isEqualTo("Wrote two.txt.");
+            assertThat(result.at("/usage/input_tokens").asLong()).isEqualTo(500_000);
+            assertThat(result.at("/usage/output_tokens").asLong()).isEqualTo(1_000);
+            assertThat(result.path("total_cost_usd").asDouble()).isGreaterThan(1.0);
+            assertThat(fake.requestsFor("Task 2")).hasSize(2);
+            assertThat(fake.requestsFor("Task 1")).isEmpty();
         }
     }
 

@@ -17,6 +17,11 @@ import java.util.Objects;
  * <p>A turn with tools ends with {@code stop_reason: tool_use} (the CLI runs the tools and calls
  * again); a turn without tools ends with {@code end_turn} (the CLI stops). So only the last turn
  * of a scenario should be text-only.
+ *
+ * <p>Usage: by default a turn reports 10 input tokens ({@code message_start}) and 5 output tokens
+ * ({@code message_delta}), which costs next to nothing. {@link #withUsage} sets other numbers, so that the
+ * CLI's {@code total_cost_usd}, which it computes from them, can reach a budget: a few hundred thousand
+ * input tokens cost dollars.
  */
 public final class Turn {
 
@@ -31,17 +36,26 @@ public final class Turn {
         }
     }
 
+    /** The usage a turn reports when {@link #withUsage} was not called. */
+    public static final long DEFAULT_INPUT_TOKENS = 10;
+    /** The usage a turn reports when {@link #withUsage} was not called. */
+    public static final long DEFAULT_OUTPUT_TOKENS = 5;
+
     private final String text;
     private final List<ToolUse> tools;
+    private final long inputTokens;
+    private final long outputTokens;
 
-    private Turn(String text, List<ToolUse> tools) {
+    private Turn(String text, List<ToolUse> tools, long inputTokens, long outputTokens) {
         this.text = text == null ? "" : text;
         this.tools = List.copyOf(tools);
+        this.inputTokens = inputTokens;
+        this.outputTokens = outputTokens;
     }
 
     /** A turn that says {@code text} (may be empty: then no text block is sent). */
     public static Turn text(String text) {
-        return new Turn(text, List.of());
+        return new Turn(text, List.of(), DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS);
     }
 
     /** A turn with no text and a single tool call. */
@@ -53,7 +67,24 @@ public final class Turn {
     public Turn withTool(String name, Map<String, ?> input) {
         List<ToolUse> more = new ArrayList<>(tools);
         more.add(new ToolUse(name, new LinkedHashMap<>(input)));
-        return new Turn(text, more);
+        return new Turn(text, more, inputTokens, outputTokens);
+    }
+
+    /**
+     * A copy of this turn whose answer reports {@code inputTokens} in {@code message_start} and
+     * {@code outputTokens} in {@code message_delta} (the API's final, cumulative count, which the CLI
+     * keeps over the {@code message_start} one).
+     *
+     * <p>Keep {@code inputTokens} below the model's context window: 2.1.331's default model reports a window of
+     * 1,000,000 tokens, and a turn reporting that many makes the CLI compact the conversation (extra requests,
+     * and a first user message that no longer holds the prompt {@link FakeAnthropic#route} looks for).
+     * 500,000 input tokens cost $2.00 there ($4 per million input, $20 per million output, list price).
+     */
+    public Turn withUsage(long inputTokens, long outputTokens) {
+        if (inputTokens < 0 || outputTokens < 0) {
+            throw new IllegalArgumentException("token counts cannot be negative: " + inputTokens + ", " + outputTokens);
+        }
+        return new Turn(text, tools, inputTokens, outputTokens);
     }
 
     /** {@code Write} of {@code content} to {@code {cwd}/relativePath}. */
@@ -75,6 +106,16 @@ public final class Turn {
         return tools;
     }
 
+    /** The input tokens this turn's answer reports. */
+    public long inputTokens() {
+        return inputTokens;
+    }
+
+    /** The output tokens this turn's answer reports. */
+    public long outputTokens() {
+        return outputTokens;
+    }
+
     /** True when this turn ends the conversation ({@code end_turn}). */
     public boolean isFinal() {
         return tools.isEmpty();
@@ -82,6 +123,6 @@ public final class Turn {
 
     @Override
     public String toString() {
-        return "Turn[text=" + text + ", tools=" + tools + "]";
+        return "Turn[text=" + text + ", tools=" + tools + ", usage=" + inputTokens + "/" + outputTokens + "]";
     }
 }

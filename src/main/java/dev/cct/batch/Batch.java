@@ -303,6 +303,18 @@ public final class Batch {
         ui.out().flush();
     }
 
+    /** A summary's cost: written as the exact decimal text cct prints everywhere, so read back from that text. */
+    private static Double dollars(JsonNode cost) {
+        Object value = cost.isPojo() ? ((com.fasterxml.jackson.databind.node.POJONode) cost).getPojo() : null;
+        String text = value instanceof com.fasterxml.jackson.databind.util.RawValue raw ? String.valueOf(raw.rawValue())
+                : cost.isNumber() ? cost.asText() : null;
+        try {
+            return text == null ? null : Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** One run's place in the batch: its watch, and the state its table row shows. */
     private final class Slot implements RunWatch.Listener {
         final Job job;
@@ -367,9 +379,9 @@ public final class Batch {
             synchronized (this) {
                 summary = result;
                 turns = result.path("turns").asInt(turns);
-                JsonNode costUsd = result.path("costUsd");
-                if (costUsd.isNumber()) {
-                    cost = costUsd.asDouble();
+                Double exact = dollars(result.path("costUsd"));
+                if (exact != null) {
+                    cost = exact;
                     costFinal = true;
                 }
             }

@@ -46,7 +46,11 @@ public final class CostEstimate {
         if (name.contains("opus")) {
             // The Opus generations before 4.5 cost three times as much.
             boolean older = name.matches(".*opus-(3|4)(-[01])?(-20\\d{6})?$") || name.contains("claude-3");
-            return older ? new Price(15, 75) : new Price(5, 25);
+            if (older) {
+                return new Price(15, 75);
+            }
+            // Claude Code 2.1.331 prices its default Opus 5 model so.
+            return name.contains("opus-5") ? new Price(4, 20) : new Price(5, 25);
         }
         if (name.contains("haiku")) {
             return name.contains("3-5") || name.contains("3.5") ? new Price(0.8, 4)

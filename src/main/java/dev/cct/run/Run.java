@@ -223,11 +223,17 @@ final class Run implements Pipeline {
                                                   ChangeBack bringBack, ConsoleProgress progress, Ui ui, RunWatch watch)
             throws SandboxException, InterruptedException {
         Double budget = request.maxBudgetUsd();
+        int[] overBudgetAt = {-1};
         StreamRenderer renderer = new StreamRenderer(ui, request.outputFormat(), workspace).watchedBy((turns, cost, tool) -> {
             watch.listener().progress(turns, cost, tool);
-            // Claude Code keeps --max-budget-usd itself; this is the backstop should it not.
+            // Claude Code keeps --max-budget-usd itself, after the turn that passes it; this is the backstop should
+            // it start another turn all the same.
             if (budget != null && cost > budget) {
-                watch.stopForBudget();
+                if (overBudgetAt[0] < 0) {
+                    overBudgetAt[0] = turns;
+                } else if (turns > overBudgetAt[0]) {
+                    watch.stopForBudget();
+                }
             }
         });
         ClaudeSession.Result claude;

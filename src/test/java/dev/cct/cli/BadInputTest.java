@@ -76,7 +76,30 @@ class BadInputTest {
                 bad("continue without a prompt", d -> runRecord(d, "abcd11112222", true, 1), List.of("--continue", "abcd"), "needs a prompt", "--prompt"),
                 bad("runs show of an unknown run", none, List.of("runs", "show", "nope"), "no run 'nope'", "cct runs list"),
                 bad("runs prune without an age", none, List.of("runs", "prune", "--older-than", "soon"), "invalid --older-than 'soon'", "30d"),
-                bad("max turns zero", none, List.of("--sandbox", "docker", "--prompt", "x", "--max-turns", "0"), "--max-turns", "positive"));
+                bad("max turns zero", none, List.of("--sandbox", "docker", "--prompt", "x", "--max-turns", "0"), "--max-turns", "positive"),
+                bad("budget not a number", none, List.of("--sandbox", "docker", "--prompt", "x", "--max-budget-usd", "lots"), "invalid --max-budget-usd 'lots'", "0.50"),
+                bad("budget zero", none, List.of("--sandbox", "docker", "--prompt", "x", "--max-budget-usd", "0"), "--max-budget-usd must be more than 0", "0.50"),
+                bad("batch without sandbox", d -> write(d.resolve("t.txt"), "a\n"), List.of("batch", "--prompts", "t.txt"), "cct batch needs --sandbox", "--sandbox docker"),
+                bad("batch without prompts", none, List.of("batch", "--sandbox", "docker"), "needs --prompts FILE or --runs N", "--runs N with --prompt"),
+                bad("batch runs without prompt", none, List.of("batch", "--sandbox", "docker", "--runs", "3"), "--runs needs --prompt", "--prompt TEXT"),
+                bad("batch with both", d -> write(d.resolve("t.txt"), "a\n"), List.of("batch", "--sandbox", "docker", "--prompts", "t.txt", "--prompt", "x"), "--prompt and --prompts both given", "--runs N --prompt TEXT"),
+                bad("batch with prompts and runs", d -> write(d.resolve("t.txt"), "a\n"), List.of("batch", "--sandbox", "docker", "--prompts", "t.txt", "--runs", "2"), "needs --prompts FILE or --runs N (not both)", "--runs N"),
+                bad("batch bad json line", d -> write(d.resolve("t.txt"), "first\n\n{\"prompt\": \"x\", \"agnt\": \"a\"}\n"), List.of("batch", "--sandbox", "docker", "--prompts", "t.txt"),
+                        "--prompts t.txt: line 3: unknown key \"agnt\"", "nothing was started"),
+                bad("batch unknown agent on a line", d -> write(d.resolve("t.txt"), "first\n{\"prompt\": \"x\", \"agent\": \"frontend-develper\"}\n"), List.of("batch", "--sandbox", "docker", "--prompts", "t.txt"),
+                        "--prompts t.txt line 2: unknown agent 'frontend-develper'", "nothing was started"),
+                bad("batch bad timeout on a line", d -> write(d.resolve("t.txt"), "{\"prompt\": \"x\", \"timeout\": \"soon\"}\n"), List.of("batch", "--sandbox", "docker", "--prompts", "t.txt"),
+                        "line 1: invalid --timeout 'soon'", "nothing was started"),
+                bad("batch empty prompts file", d -> write(d.resolve("t.txt"), "\n  \n"), List.of("batch", "--sandbox", "docker", "--prompts", "t.txt"), "has no prompts", "nothing was started"),
+                bad("batch two lines, one folder", d -> write(d.resolve("t.txt"), "{\"prompt\": \"a\", \"output\": \"same\"}\n{\"prompt\": \"b\", \"output\": \"same\"}\n"),
+                        List.of("batch", "--sandbox", "docker", "--prompts", "t.txt"), "line 2: two runs would write to", "its own \"output\""),
+                bad("batch with --apply", none, List.of("batch", "--sandbox", "docker", "--runs", "2", "--prompt", "x", "--apply"), "--apply is for a single run", "--branch"),
+                bad("batch with --continue", none, List.of("batch", "--sandbox", "docker", "--runs", "2", "--prompt", "x", "--continue", "last"), "--continue is for a single run", "--branch"),
+                bad("batch parallel zero", none, List.of("batch", "--sandbox", "docker", "--runs", "2", "--prompt", "x", "--parallel", "0"), "--parallel must be at least 1", "positive"),
+                bad("batch bad budget", none, List.of("batch", "--sandbox", "docker", "--runs", "2", "--prompt", "x", "--batch-budget-usd", "-3"), "--batch-budget-usd must be more than 0", "0.50"),
+                bad("batch stream-json", none, List.of("batch", "--sandbox", "docker", "--runs", "2", "--prompt", "x", "--output-format", "stream-json"), "invalid --output-format 'stream-json' for a batch", "text or json"),
+                bad("batch unknown run flag", none, List.of("batch", "--sandbox", "docker", "--runs", "2", "--prompt", "x", "--agnet", "a"), "Unknown option", "cct --help"),
+                bad("batch missing key", none, List.of("batch", "--sandbox", "docker", "--runs", "2", "--prompt", "x"), "ANTHROPIC_API_KEY", "./.env", "noKey"));
     }
 
     private static Arguments bad(String name, Consumer<Path> setup, List<String> args, String problem, String fix) {

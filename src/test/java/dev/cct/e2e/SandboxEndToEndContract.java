@@ -119,6 +119,119 @@ abstract class SandboxEndToEndContract {
         }
     }
 
+    /** {@code cct batch} and this provider's flags; the batch's own flags follow. */
+    String[] batchArgs(String... extra) {
+        return Stream.concat(Stream.of("batch"), Stream.of(args(extra))).toArray(String[]::new);
+    }
+
+    /**
+     * Eight runs, four at a time: one whose model answers an error, one past its timeout, six that succeed. The
+     * batch ends with the timeout's 124 (130, 3, 124, 1 is the order), every run's files are in its own folder,
+     * every line is JSON, and no sandbox is left.
+     */
+    @Test
+    void aBatchOfEightRunsFourAtATimeEndsWithTheMostSeriousExitCode() throws Exception {
+        Scenario slow = Scenario.of(Turn.text("Writing first.").withWrite("first.txt", "made before the deadline\n"),
+                Turn.text("Now something slow."), Turn.text("done")).withDelayFrom(1, Duration.ofSeconds(120));
+        java.util.Map<String, Scenario> routes = new java.util.LinkedHashMap<>();
+        routes.put("[error]", Scenario.apiError(529, "overloaded_error", "Overloaded"));
+        routes.put("[slow]", slow);
+        StringBuilder prompts = new StringBuilder();
+        for (int i = 1; i <= 8; i++) {
+            prompts.append(switch (i) {
+                case 3 -> "Task 3 [error]";
+                case 5 -> "{\"prompt\": \"Task 5 [slow]\", \"timeout\": \"20s\"}";
+                default -> "Task " + i;
+            }).append('\n');
+        }
+        Files.writeString(dir.resolve("tasks.txt"), prompts);
+        try (FakeAnthropic model = FakeAnthropic.route(routes, Scenario.simpleWrite())) {
+            CctProcess.Result result = cct(model).run(LIMIT, batchArgs("--prompts", "tasks.txt", "--parallel", "4",
+                    "--output", "out", "--output-format", "json"));
+            assertThat(result.code()).as(result.err()).isEqualTo(124);
+            List<JsonNode> lines = result.out().lines().map(SandboxEndToEndContract::json).toList();
+            assertThat(lines).hasSize(9);
+            JsonNode batch = lines.get(8);
+            assertThat(batch.path("type").asText()).isEqualTo("batch");
+            assertThat(batch.path("statuses").path("success").asInt()).as(result.out()).isEqualTo(6);
+            assertThat(batch.path("statuses").path("error").asInt()).isEqualTo(1);
+            assertThat(batch.path("statuses").path("timeout").asInt()).isEqualTo(1);
+            for (JsonNode run : lines.subList(0, 8)) {
+                int index = run.path("index").asInt();
+                String folder = "out/0" + index + "-task-" + index + (index == 3 ? "-error" : index == 5 ? "-slow" : "");
+                assertThat(run.path("sandboxId").asText()).isNotBlank();
+                assertThat(run.path("outputDirectory").asText()).isEqualTo(dir.resolve(folder).toString());
+                assertThat(dir.resolve(folder + ".log")).isRegularFile();
+                switch (index) {
+                    case 3 -> assertThat(run.path("exitCode").asInt()).isEqualTo(1);
+                    case 5 -> {
+                        assertThat(run.path("exitCode").asInt()).isEqualTo(124);
+                        assertThat(Files.readString(dir.resolve(folder + "/first.txt"))).isEqualTo("made before the deadline\n");
+                    }
+                    default -> {
+                        assertThat(run.path("exitCode").asInt()).as(run.toString()).isZero();
+                        assertThat(Files.readString(dir.resolve(folder + "/hello.py"))).isEqualTo(Scenario.HELLO_PY);
+                    }
+                }
+            }
+            assertThat(result.out() + result.err()).doesNotContain(ANTHROPIC_KEY);
+            assertThat(leftBehind(result)).isEmpty();
+        }
+    }
+
+    /** Ctrl-C in the middle of a batch: every run stops, what exists comes back, no sandbox is left, exit 130. */
+    @Test
+    void sigintMidBatchStopsEveryRunAndLeavesNoSandbox() throws Exception {
+        Scenario scenario = Scenario.of(Turn.text("Thinking for a long time."), Turn.text("done")).withDelayFrom(0, Duration.ofSeconds(120));
+        try (FakeAnthropic model = FakeAnthropic.start(scenario)) {
+            CctProcess process = cct(model).start(batchArgs("--runs", "4", "--prompt", "be slow", "--parallel", "2", "--output", "out"));
+            // Two runs are waiting on the model: mid-batch, with two more queued.
+            await().atMost(LIMIT).until(() -> model.requests().size() >= 2);
+            process.signal("INT");
+            CctProcess.Result result = process.await(Duration.ofMinutes(2));
+            assertThat(result.code()).as(result.err()).isEqualTo(130);
+            assertThat(result.out()).contains("4 runs", "interrupted", "skipped");
+            assertThat(leftBehind(result)).isEmpty();
+        }
+    }
+
+    /**
+     * Money: a run whose first turn costs about $2 under a $1 --max-budget-usd goes no further (exit 1, status
+     * budget); a batch whose $5 ceiling allows about three such runs starts no more once it is reached.
+     */
+    @Test
+    void budgetsStopARunAndTheRestOfABatch() throws Exception {
+        Scenario costly = Scenario.of(Turn.text("I'll write hello.py.").withWrite("hello.py", Scenario.HELLO_PY).withUsage(500_000, 100),
+                Turn.text("And another file.").withWrite("more.txt", "more\n"), Turn.text(Scenario.SIMPLE_WRITE_SUMMARY));
+        try (FakeAnthropic model = FakeAnthropic.start(costly)) {
+            CctProcess.Result single = cct(model).run(LIMIT, args("--prompt", "write hello", "--max-budget-usd", "1",
+                    "--output", "single", "--output-format", "json"));
+            assertThat(single.code()).as(single.err()).isEqualTo(1);
+            assertThat(json(single.out().strip()).path("status").asText()).as(single.out()).isEqualTo("budget");
+            // Claude Code stops at the turn that passed the budget: the second turn's file is never written.
+            assertThat(dir.resolve("single/more.txt")).doesNotExist();
+
+            CctProcess.Result batch = cct(model).run(LIMIT, batchArgs("--runs", "6", "--prompt", "write hello", "--parallel", "1",
+                    "--batch-budget-usd", "5", "--output", "batch", "--output-format", "json"));
+            assertThat(batch.code()).as(batch.err()).isEqualTo(1);
+            List<JsonNode> lines = batch.out().lines().map(SandboxEndToEndContract::json).toList();
+            JsonNode statuses = lines.get(lines.size() - 1).path("statuses");
+            // Two runs spend about $4; the third's first turn takes the total past $5, so it is the last to start.
+            assertThat(statuses.path("skipped").asInt()).as(batch.out()).isEqualTo(3);
+            assertThat(statuses.path("success").asInt()).as(batch.out()).isBetween(2, 3);
+            assertThat(statuses.path("success").asInt() + statuses.path("budget").asInt()).as(batch.out()).isEqualTo(3);
+            assertThat(leftBehind(batch)).isEmpty();
+        }
+    }
+
+    static JsonNode json(String line) {
+        try {
+            return Json.mapper().readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + line, e);
+        }
+    }
+
     @Test
     void sigintMidRunExits130AndLeavesNoSandbox() throws Exception {
         interruptMidRun(cct -> cct, "INT");

@@ -40,7 +40,9 @@ public final class SandboxesCommand {
         ui.out().printf("%-11s %-14s %-10s %-26s %s%n", "PROVIDER", "ID", "STATE", "CREATED", "OWNER");
         for (Found f : found) {
             var labels = f.info().labels();
-            String owner = labels.host() + " pid " + labels.pid() + (labels.ownerIsGone() ? " (gone)" : "");
+            String batch = labels.extra().get(dev.cct.sandbox.SandboxLabels.BATCH);
+            String owner = labels.host() + " pid " + labels.pid() + (labels.ownerIsGone() ? " (gone)" : "")
+                    + (batch == null ? "" : ", batch " + batch);
             ui.out().printf("%-11s %-14s %-10s %-26s %s%n", f.kind().flag(), Format.shortId(f.info().id()), f.info().status(),
                     f.info().created(), owner);
         }

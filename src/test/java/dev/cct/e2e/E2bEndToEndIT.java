@@ -2,6 +2,7 @@ package dev.cct.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cct.core.Format;
 import dev.cct.testing.ClaudeCli;
 import dev.cct.testing.FakeAnthropic;
@@ -70,6 +71,27 @@ class E2bEndToEndIT extends SandboxEndToEndContract {
 
     private long requests(String prefix) {
         return e2b.requests().stream().filter(line -> line.startsWith(prefix)).count();
+    }
+
+    /**
+     * An account that holds two sandboxes, a batch of five runs four at a time: the refused creates make the batch
+     * narrower and wait for room, so every run succeeds instead of failing with the limit.
+     */
+    @Test
+    void aBatchWiderThanTheAccountsLimitNarrowsAndEveryRunSucceeds() throws Exception {
+        e2b.faults().limitConcurrentSandboxes(2);
+        try (FakeAnthropic model = FakeAnthropic.start(Scenario.simpleWrite().withDelay(Duration.ofSeconds(1)))) {
+            CctProcess.Result result = cct(model).run(LIMIT, batchArgs("--runs", "5", "--prompt", "write hello",
+                    "--parallel", "4", "--output", "out", "--output-format", "json"));
+            assertThat(result.code()).as(result.err() + result.out()).isZero();
+            JsonNode batch = json(result.out().lines().reduce((a, b) -> b).orElseThrow());
+            assertThat(batch.path("statuses").path("success").asInt()).isEqualTo(5);
+            assertThat(e2b.faults().limitRefusals()).isPositive();
+            for (int i = 1; i <= 5; i++) {
+                assertThat(Files.readString(dir.resolve("out/0" + i + "-write-hello/hello.py"))).isEqualTo(Scenario.HELLO_PY);
+            }
+            assertThat(leftBehind(result)).isEmpty();
+        }
     }
 
     @Test

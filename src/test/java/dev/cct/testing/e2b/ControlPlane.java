@@ -131,9 +131,17 @@ final class ControlPlane {
         JsonNode timeout = body.path("timeout");
         long seconds = timeout.isMissingNode() || timeout.isNull() ? DEFAULT_TIMEOUT_SECONDS : lifetime(timeout, false);
         JsonNode internet = body.path("allow_internet_access");
-        FakeSandbox sandbox = fake.createSandbox(template, FakeJson.stringMap(body.get("metadata")),
-                FakeJson.stringMap(body.get("envVars")), internet.isBoolean() ? internet.asBoolean() : null,
-                Instant.now().plusSeconds(seconds));
+        FakeSandbox sandbox;
+        // The check and the creation together, so that creates at the same moment cannot both pass the limit.
+        synchronized (faults) {
+            if (faults.overConcurrencyLimit(fake.liveSandboxIds().size())) {
+                throw new ApiError(429, "You have reached the maximum number of concurrent E2B sandboxes ("
+                        + faults.concurrencyLimit() + "). If you need more, please contact us");
+            }
+            sandbox = fake.createSandbox(template, FakeJson.stringMap(body.get("metadata")),
+                    FakeJson.stringMap(body.get("envVars")), internet.isBoolean() ? internet.asBoolean() : null,
+                    Instant.now().plusSeconds(seconds));
+        }
         return created(sandbox);
     }
 

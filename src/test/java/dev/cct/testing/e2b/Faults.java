@@ -15,6 +15,8 @@ public final class Faults {
     private int unavailable;
     private int cutAfterFrames = -1;
     private String cutOnlyIfCommandHas;
+    private int concurrentSandboxes;
+    private int limitRefusals;
 
     Faults(FakeE2b fake) {
         this.fake = fake;
@@ -59,6 +61,33 @@ public final class Faults {
     public Faults expireSandboxIn(String sandboxId, Duration in) {
         fake.forceEndAt(Objects.requireNonNull(sandboxId), Objects.requireNonNull(in));
         return this;
+    }
+
+    /**
+     * An account that holds at most {@code count} live sandboxes (0 = no limit): a create beyond it answers 429
+     * without Retry-After, as E2B refuses a team's concurrency limit.
+     */
+    public synchronized Faults limitConcurrentSandboxes(int count) {
+        this.concurrentSandboxes = count;
+        return this;
+    }
+
+    /** How many creates the concurrency limit refused. */
+    public synchronized int limitRefusals() {
+        return limitRefusals;
+    }
+
+    /** Whether a create now, with {@code live} sandboxes alive, is over the limit; counts a refusal. */
+    synchronized boolean overConcurrencyLimit(int live) {
+        boolean over = concurrentSandboxes > 0 && live >= concurrentSandboxes;
+        if (over) {
+            limitRefusals++;
+        }
+        return over;
+    }
+
+    synchronized int concurrencyLimit() {
+        return concurrentSandboxes;
     }
 
     /** Clears every pending fault. */

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class CostEstimate {
     /** Dollars per million tokens: input, output. Cache writes cost 1.25x input, cache reads 0.1x. */
-    private record Price(double input, double output) {
+    record Price(double input, double output) {
     }
 
     private final Map<String, Double> byMessage = new LinkedHashMap<>();

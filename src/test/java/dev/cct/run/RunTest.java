@@ -181,6 +181,31 @@ class RunTest {
         assertThat(created).allMatch(LocalSandbox::isClosed);
     }
 
+    /**
+     * Claude Code keeps --max-budget-usd itself; should it start another turn past the budget all the same, cct
+     * stops it there, keeps what exists and ends with exit 1, status budget.
+     */
+    @Test
+    void aRunThatGoesOnPastItsBudgetIsStoppedAndKeepsWhatExists() {
+        String costly = "{\"type\":\"assistant\",\"message\":{\"id\":\"%s\",\"model\":\"claude-sonnet-4-5\","
+                + "\"usage\":{\"input_tokens\":1000000,\"output_tokens\":1},\"content\":[{\"type\":\"text\",\"text\":\"%s\"}]}}";
+        String script = "echo early > early.txt\necho '" + String.format(costly, "m1", "one") + "'\n"
+                + "echo '" + String.format(costly, "m2", "two") + "'\nsleep 30\necho late > late.txt\n" + result(false, "late");
+        RunRequest request = request(script, OutputFormat.JSON, Duration.ofMinutes(1), List.of(), List.of(), false);
+        RunRequest budgeted = new RunRequest(request.settings(), request.components(), request.prompt(), request.promptSource(),
+                request.timeout(), request.outputDirectory(), request.environment(), request.secrets(), request.model(),
+                request.maxTurns(), request.outputFormat(), request.uploads(), request.excludes(), request.includeAll(),
+                request.landing(), request.continuation(), 2.0);
+        long start = System.nanoTime();
+        int code = run().run(budgeted, ui());
+        assertThat(code).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2).plus(ClaudeCommand.AFTER_STOP));
+        assertThat(out.toString()).contains("\"status\":\"budget\"", "\"exitCode\":1");
+        assertThat(dir.resolve("out/early.txt")).exists();
+        assertThat(dir.resolve("out/late.txt")).doesNotExist();
+        assertThat(created).allMatch(LocalSandbox::isClosed);
+    }
+
     @Test
     void uploadsShipTheProjectWithoutEnvFilesAndMergeItsSettings() throws Exception {
         Path project = Files.createDirectories(dir.resolve("project"));

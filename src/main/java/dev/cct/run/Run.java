@@ -121,34 +121,27 @@ final class Run implements Pipeline {
             return landed.verdict().exitCode();
         } catch (SandboxException e) {
             Signals.yieldToSecondSignal();
-            if (Signals.interrupted()) {
+            if (Signals.interrupted() || watch.budgetCut()) {
                 // Ctrl-C during a transfer surfaces as a failed transfer: it is still an interruption.
-                return endInterrupted(sandbox, ui);
+                return endStopped(sandbox, ui, watch);
             }
             throw CctException.provider(request.provider().flag() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Signals.yieldToSecondSignal();
-            if (watch.stoppedForBudget() && !Signals.interrupted()) {
-                // Stopped before Claude started: the batch's budget was spent by the other runs.
-                Thread.interrupted();
-                boolean gone = sandbox == null || destroy(sandbox, ui);
-                ui.info("cct: stopped before Claude started: the batch's budget is spent" + (gone ? "" : "; the sandbox was not destroyed"));
-                return ExitCode.CLAUDE_ERROR;
-            }
             Thread.currentThread().interrupt();
-            return endInterrupted(sandbox, ui);
+            return endStopped(sandbox, ui, watch);
         } catch (IOException e) {
             Signals.yieldToSecondSignal();
-            if (Signals.interrupted()) {
-                return endInterrupted(sandbox, ui);
+            if (Signals.interrupted() || watch.budgetCut()) {
+                return endStopped(sandbox, ui, watch);
             }
             throw CctException.provider("cannot transfer files: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             Signals.yieldToSecondSignal();
             // A transfer cut from the signal's thread can fail inside the HTTP client with any exception at all
             // (a stream closed under its reader): after a signal that is the interruption, not a defect.
-            if (Signals.interrupted() && !(e instanceof CctException)) {
-                return endInterrupted(sandbox, ui);
+            if ((Signals.interrupted() || watch.budgetCut()) && !(e instanceof CctException)) {
+                return endStopped(sandbox, ui, watch);
             }
             throw e;
         } finally {
@@ -256,6 +249,20 @@ final class Run implements Pipeline {
             Thread.interrupted();
         }
         return claude;
+    }
+
+    /**
+     * The run was stopped before Claude's end: by the user (exit 130), or by its batch's budget before Claude
+     * started (exit 1), which is no interruption of the user's.
+     */
+    private static int endStopped(Sandbox sandbox, Ui ui, RunWatch watch) {
+        if (Signals.interrupted() || !watch.budgetCut()) {
+            return endInterrupted(sandbox, ui);
+        }
+        Thread.interrupted();
+        boolean gone = sandbox == null || destroy(sandbox, ui);
+        ui.info("cct: stopped before Claude started: the batch's budget is spent" + (gone ? "; sandbox destroyed" : ""));
+        return ExitCode.CLAUDE_ERROR;
     }
 
     /** Destroys {@code sandbox} (if any) before saying so; the run's own cleanup then finds nothing left to do. */

@@ -89,6 +89,11 @@ public final class RunWatch {
         return stoppedForBudget;
     }
 
+    /** Whether a budget's stop cut the run short: before its bring-back, whose failures stay failures. */
+    synchronized boolean budgetCut() {
+        return stoppedForBudget && phase != Phase.BRINGING_BACK;
+    }
+
     /** The run has reached {@code next}; from {@link Phase#BRINGING_BACK} on, a budget no longer stops it. */
     void phase(Phase next) {
         synchronized (this) {

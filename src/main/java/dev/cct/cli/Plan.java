@@ -65,6 +65,11 @@ final class Plan {
             request.uploads().forEach(p -> uploads.add(p.toString()));
             plan.putArray("environment").addAll(request.environment().keySet().stream()
                     .map(k -> Json.mapper().getNodeFactory().textNode(k)).toList());
+            ObjectNode egress = plan.putObject("egress");
+            egress.put("policy", request.settings().egress().mode().flag());
+            ArrayNode allowed = egress.putArray("hosts");
+            request.settings().egress().hosts().forEach(allowed::add);
+            egress.put("keysOutside", request.settings().given().containsKey("keys"));
             ObjectNode options = plan.putObject("options");
             request.settings().given().forEach(options::put);
             ArrayNode ex = plan.putArray("exclude");
@@ -99,7 +104,9 @@ final class Plan {
                 + ", model " + (request.model() == null ? "default" : request.model())
                 + (request.maxBudgetUsd() == null ? "" : ", budget $" + Format.money(request.maxBudgetUsd())));
         Secrets secrets = request.secrets();
-        out.println("  credentials " + credential(secrets));
+        out.println("  egress      " + request.settings().egress().describe());
+        out.println("  credentials " + credential(secrets) + (request.settings().given().containsKey("keys")
+                ? ", kept outside the sandbox: a gateway adds it to Claude's API calls" : ""));
         for (String name : request.provider().requiredVariables()) {
             out.println("  " + pad(name) + " " + secrets.describe(name));
         }

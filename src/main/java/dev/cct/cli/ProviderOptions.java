@@ -2,12 +2,16 @@ package dev.cct.cli;
 
 import dev.cct.core.CctException;
 import dev.cct.core.Secrets;
+import dev.cct.sandbox.EgressPolicy;
 import dev.cct.sandbox.ProviderKind;
 import dev.cct.sandbox.ProviderSettings;
 import dev.cct.sandbox.cloudflare.CloudflareSettings;
+import dev.cct.sandbox.docker.CredentialRelay;
 import dev.cct.sandbox.docker.DockerSettings;
 import dev.cct.sandbox.e2b.E2bSettings;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -37,6 +41,18 @@ public final class ProviderOptions {
     @Option(names = "--pids-limit", paramLabel = "N", description = "docker: process limit (default: 512).")
     String pidsLimit;
 
+    @Option(names = "--egress", paramLabel = "MODE", description = "Internet access: open (default), allowlist (the --allow-host hosts and Claude's API, on 80/443) or none (Claude's API only).")
+    String egress;
+
+    @Option(names = "--allow-host", split = ",", paramLabel = "HOST", description = "With --egress allowlist: a host the sandbox may reach (repeatable; *.example.com allowed).")
+    List<String> allowHosts = new ArrayList<>();
+
+    @Option(names = "--allow-preset", split = ",", paramLabel = "NAME", description = "With --egress allowlist: the hosts of npm, pypi, github, maven, crates or go.")
+    List<String> allowPresets = new ArrayList<>();
+
+    @Option(names = "--keys-outside", description = "docker: keep the Anthropic credential out of the sandbox, also with --egress open (always so with allowlist and none).")
+    boolean keysOutside;
+
     /**
      * Checks, in this order, that no flag belongs to another provider, that each value is valid, and that the keys
      * this provider needs are set; then reads its configuration from them.
@@ -64,12 +80,40 @@ public final class ProviderOptions {
         if (kind == ProviderKind.E2B) {
             E2bSettings.checkTemplate(template);
         }
+        EgressPolicy policy = egressPolicy(secrets);
+        if (kind != ProviderKind.DOCKER && keysOutside) {
+            throw CctException.badInput("--keys-outside applies to --sandbox docker only", "remove it");
+        }
+        if (kind == ProviderKind.CLOUDFLARE && !policy.open()) {
+            throw CctException.badInput("--egress " + policy.mode().flag() + " is not kept on --sandbox cloudflare yet:"
+                    + " cct's Worker does not apply outbound rules", "use --sandbox docker or e2b for controlled internet access");
+        }
         checkKeys(kind, secrets);
         return switch (kind) {
-            case DOCKER -> docker;
+            case DOCKER -> policy.open() && !keysOutside ? docker : docker.withEgress(policy, relay(secrets));
             case E2B -> E2bSettings.parse(template, secrets);
             case CLOUDFLARE -> CloudflareSettings.parse(secrets);
         };
+    }
+
+    /** The policy of --egress, --allow-host and --allow-preset; Claude's own API host is always allowed. */
+    private EgressPolicy egressPolicy(Secrets secrets) {
+        try {
+            return EgressPolicy.of(egress, allowHosts, allowPresets, secrets.get(Secrets.ANTHROPIC_BASE_URL));
+        } catch (IllegalArgumentException e) {
+            throw CctException.badInput(e.getMessage(), "see 'cct --help' for --egress, --allow-host and --allow-preset");
+        }
+    }
+
+    /** The credential the gateway adds upstream: the API key, else the OAuth token. */
+    private static CredentialRelay relay(Secrets secrets) {
+        String baseUrl = secrets.get(Secrets.ANTHROPIC_BASE_URL);
+        try {
+            return secrets.has(Secrets.ANTHROPIC_API_KEY) ? CredentialRelay.apiKey(baseUrl, secrets.get(Secrets.ANTHROPIC_API_KEY))
+                    : CredentialRelay.oauthToken(baseUrl, secrets.get(Secrets.CLAUDE_CODE_OAUTH_TOKEN));
+        } catch (IllegalArgumentException e) {
+            throw CctException.badInput(e.getMessage(), "fix ANTHROPIC_BASE_URL, or leave out --keys-outside and --egress");
+        }
     }
 
     /** Every run needs an Anthropic credential, and some providers their own keys. */

@@ -70,7 +70,9 @@ final class ClaudeCommand {
             command.addAll(List.of("--resume", request.continuation().sessionId()));
         }
         Map<String, String> env = new LinkedHashMap<>(request.environment());
-        env.putAll(request.secrets().forClaude());
+        if (!sandbox.credentialsOutside()) {
+            env.putAll(request.secrets().forClaude());
+        }
         if (runsAsRoot(sandbox)) {
             // Claude refuses to skip permissions as root unless told it is sandboxed.
             env.put("IS_SANDBOX", "1");

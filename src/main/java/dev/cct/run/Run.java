@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -106,6 +107,7 @@ final class Run implements Pipeline {
             }
             ChangeBack.Brought brought = changeBack.fetch(progress, ui);
             byte[] transcript = RunRecorder.transcript(sandbox, workspace, claude.sessionId(), request, ui);
+            List<Sandbox.Blocked> blocked = sandbox.blocked();
             Signals.yieldToSecondSignal();
             destroy(sandbox, ui);
             sandbox = null;
@@ -116,8 +118,9 @@ final class Run implements Pipeline {
             RunRecorder.record(new RunRecords(environment.dataDirectory().resolve("runs")), request, runId, started, claude,
                     verdict, brought, base, changeBack.notWorkspace(), transcript, results, landed, ui);
             Duration took = Duration.between(started, Instant.now());
-            watch.listener().finished(Summary.json(request, landed.verdict(), claude, brought, landed, results, took));
-            Summary.print(ui, request, landed.verdict(), claude, brought, landed, results, environment.workingDirectory(), took);
+            watch.listener().finished(Summary.json(request, landed.verdict(), claude, brought, landed, results, took, blocked));
+            Summary.print(ui, request, landed.verdict(), claude, brought, landed, results, environment.workingDirectory(), took,
+                    blocked);
             return landed.verdict().exitCode();
         } catch (SandboxException e) {
             Signals.yieldToSecondSignal();

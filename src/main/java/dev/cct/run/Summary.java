@@ -12,10 +12,12 @@ import dev.cct.core.Format;
 import dev.cct.core.Json;
 import dev.cct.core.OutputFormat;
 import dev.cct.core.Secrets;
+import dev.cct.sandbox.Sandbox;
 import dev.cct.stream.RunOutcome;
 import dev.cct.ui.Ui;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** The last thing a run prints: one json object, or one line with the verdict, turns, cost, time and files. */
 final class Summary {
@@ -26,7 +28,7 @@ final class Summary {
 
     /** The run's end as one object: what {@code --output-format json} prints, and what a batch reports per run. */
     static ObjectNode json(RunRequest request, Verdict verdict, ClaudeSession.Result claude, ChangeBack.Brought brought,
-                           ChangeLanding.Landed landed, Path output, Duration took) {
+                           ChangeLanding.Landed landed, Path output, Duration took, List<Sandbox.Blocked> blocked) {
         ExtractionReport report = brought.report();
         ResultChanges changes = brought.changes();
         RunOutcome outcome = claude.outcome();
@@ -54,6 +56,10 @@ final class Summary {
             ArrayNode refused = json.putArray("refused");
             report.refused().forEach(refused::add);
             json.set("changes", changes(brought, landed));
+            ObjectNode egress = json.putObject("egress");
+            egress.put("policy", request.settings().egress().mode().flag());
+            ArrayNode refusedConnections = egress.putArray("blocked");
+            blocked.forEach(b -> refusedConnections.addObject().put("target", b.target()).put("count", b.count()));
             // Claude's final text may quote a key it saw: every text is masked, wherever the object goes.
             masked(json, request.secrets());
             return json;
@@ -80,11 +86,11 @@ final class Summary {
     }
 
     static void print(Ui ui, RunRequest request, Verdict verdict, ClaudeSession.Result claude, ChangeBack.Brought brought,
-                      ChangeLanding.Landed landed, Path output, Path cwd, Duration took) {
+                      ChangeLanding.Landed landed, Path output, Path cwd, Duration took, List<Sandbox.Blocked> blocked) {
         ResultChanges changes = brought.changes();
         RunOutcome outcome = claude.outcome();
         if (request.outputFormat() == OutputFormat.JSON) {
-            ui.out().println(Json.compact(json(request, verdict, claude, brought, landed, output, took)));
+            ui.out().println(Json.compact(json(request, verdict, claude, brought, landed, output, took, blocked)));
             ui.out().flush();
             return;
         }
@@ -97,6 +103,11 @@ final class Summary {
             landed.stat().render(STAT_WIDTH).lines().forEach(ui::info);
         }
         landed.advice().forEach(ui::info);
+        if (!blocked.isEmpty()) {
+            ui.info(ui.yellow("blocked: ") + String.join(", ", blocked.stream().map(b -> b.count() + " connection"
+                    + (b.count() == 1 ? "" : "s") + " to " + b.target()).toList()) + ui.dim("  (--egress "
+                    + request.settings().egress().mode().flag() + ")"));
+        }
         if (verdict.exitCode() == ExitCode.OK) {
             ui.info(ui.green("✓ ") + ui.bold(verdict.message()) + "  " + details);
         } else {

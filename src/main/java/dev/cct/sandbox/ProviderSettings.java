@@ -13,4 +13,9 @@ public interface ProviderSettings {
 
     /** What the user set, by flag name without dashes and as typed ("memory" -> "2g"), for the plan; no secrets. */
     Map<String, String> given();
+
+    /** Where the sandbox may connect to. */
+    default EgressPolicy egress() {
+        return EgressPolicy.OPEN;
+    }
 }

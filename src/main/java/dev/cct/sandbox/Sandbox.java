@@ -99,6 +99,23 @@ public interface Sandbox extends AutoCloseable {
         return true;
     }
 
+    /**
+     * True when the sandbox reaches Claude's API through a relay outside it that adds the credential: the run then
+     * gives Claude no key at all, and the sandbox's own environment points Claude at the relay.
+     */
+    default boolean credentialsOutside() {
+        return false;
+    }
+
+    /** Connections the sandbox's egress policy refused, by target ("evil.example:443"), most first; empty if none. */
+    default List<Blocked> blocked() {
+        return List.of();
+    }
+
+    /** {@code count} refused connections to {@code target} ("host:port"). */
+    record Blocked(String target, int count) {
+    }
+
     record Owner(int uid, int gid) {
     }
 

@@ -79,6 +79,11 @@ public final class FakeAnthropic implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
 
     private FakeAnthropic(Map<String, Scenario> routes, Scenario fallback, String expectedApiKey) throws IOException {
+        this(routes, fallback, expectedApiKey, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    private FakeAnthropic(Map<String, Scenario> routes, Scenario fallback, String expectedApiKey, InetSocketAddress address)
+            throws IOException {
         this.routes = routes;
         this.fallback = fallback;
         routes.keySet().forEach(marker -> routed.put(marker, new CopyOnWriteArrayList<>()));
@@ -88,10 +93,22 @@ public final class FakeAnthropic implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        this.server = HttpServer.create(address, 50);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    /**
+     * A fake on every interface of its host at {@code port}, for a container on a network a test made: the other
+     * containers there reach it by the container's name. Answers 401 unless {@code expectedApiKey} comes with a call.
+     */
+    public static FakeAnthropic onAllInterfaces(Scenario scenario, String expectedApiKey, int port) {
+        try {
+            return new FakeAnthropic(Map.of(), scenario, expectedApiKey, new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start FakeAnthropic on port " + port, e);
+        }
     }
 
     /** Starts a fake that accepts any API key. */

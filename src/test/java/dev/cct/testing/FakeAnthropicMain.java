@@ -13,6 +13,55 @@ import java.time.Duration;
  * seconds waiting on the model, as a real one does; bench/batch.sh). Writes the port to PORTFILE once it listens and serves until killed.
  */
 public final class FakeAnthropicMain {
+    /** The probes the egress test reads: each way out of the sandbox, tried once, one line each in probes.txt. */
+    static final String EGRESS_PROBES = String.join("\n",
+            "import os, socket, urllib.request",
+            "def get(url):",
+            "    try:",
+            "        return 'ok %d' % urllib.request.urlopen(url, timeout=10).status",
+            "    except Exception as e:",
+            "        return 'fail ' + type(e).__name__",
+            "def connect(host, port):",
+            "    try:",
+            "        socket.create_connection((host, port), timeout=5).close()",
+            "        return 'ok'",
+            "    except Exception as e:",
+            "        return 'fail ' + type(e).__name__",
+            "def resolve(name):",
+            "    try:",
+            "        return 'ok ' + socket.gethostbyname(name)",
+            "    except Exception as e:",
+            "        return 'fail ' + type(e).__name__",
+            "print('allowed-http', get('http://allowed.test/'))",
+            "print('blocked-http', get('http://blocked.test/'))",
+            "print('blocked-https', get('https://blocked.test/'))",
+            "print('allowed-other-port', get('http://allowed.test:8080/'))",
+            "print('direct-tcp', connect(os.environ['BLOCKED_IP'], 80))",
+            "print('direct-tcp-allowed', connect(os.environ['ALLOWED_IP'], 80))",
+            "print('dns-blocked', resolve('blocked.test'))",
+            "print('dns-outside', resolve('example.com'))",
+            "def udp(host, port):",
+            "    try:",
+            "        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "        s.settimeout(3)",
+            "        s.sendto(bytes(12), (host, port))",
+            "        s.recv(512)",
+            "        return 'ok'",
+            "    except Exception as e:",
+            "        return 'fail ' + type(e).__name__",
+            "print('udp', udp(os.environ['BLOCKED_IP'], 5353))",
+            "");
+
+    /**
+     * Runs the probes and writes probes.txt, then waits {@code pause} before its last answer, while the test looks
+     * for the key in the sandbox.
+     */
+    static Scenario egressScenario(Duration pause) {
+        String bash = "cd '" + Turn.CWD + "' && python3 - > probes.txt 2>&1 <<'PROBES'\n" + EGRESS_PROBES + "PROBES";
+        return Scenario.of(Turn.text("Probing the network.").withBash(bash, "probe every way out"),
+                Turn.text("Probed."), Turn.text("Done probing.")).withDelayFrom(1, pause);
+    }
+
     /** What the batch task writes to {@code out.txt}. */
     static final String BATCH_OUT = "done\n";
     /** The batch task's final text (the run's {@code result}). */
@@ -24,6 +73,14 @@ public final class FakeAnthropicMain {
     public static void main(String[] args) throws Exception {
         Scenario scenario;
         Path portFile;
+        if (args[0].equals("egress")) {
+            // In a container of its own, on a network the test made: every interface, a fixed port, the key checked.
+            FakeAnthropic.onAllInterfaces(egressScenario(Duration.ofSeconds(Long.parseLong(args[3]))), args[2],
+                    Integer.parseInt(args[1]));
+            System.out.println("listening");
+            Thread.currentThread().join();
+            return;
+        }
         if (args[0].equals("bulk")) {
             int files = Integer.parseInt(args[1]);
             long bytes = Long.parseLong(args[2]);

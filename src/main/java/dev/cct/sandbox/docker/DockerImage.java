@@ -21,21 +21,37 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * cct's sandbox image: built from the bundled components/sandbox/docker folder on first use, tagged with a hash of
- * everything that goes into it, so it is rebuilt only when that changes.
+ * One of cct's images: the sandbox, built from the bundled components/sandbox/docker folder, or the egress gateway,
+ * from components/sandbox/gateway. Each is built on first use and tagged with a hash of everything that goes into
+ * it, so it is rebuilt only when that changes.
  */
 final class DockerImage {
     static final String REPOSITORY = "cct-sandbox";
+    static final String GATEWAY_REPOSITORY = "cct-gateway";
     private static final String FOLDER = "sandbox/docker/";
+    private static final String GATEWAY_FOLDER = "sandbox/gateway/";
 
     private final Map<String, byte[]> context;
     private final Map<String, String> buildArgs = new TreeMap<>();
     private final String networkMode;
+    private final String repository;
+    private final String role;
 
     DockerImage(Environment environment) throws SandboxException {
-        context = new TreeMap<>(BundledFiles.load().folder(FOLDER));
+        this(environment, FOLDER, REPOSITORY, "sandbox");
+    }
+
+    /** The gateway's image; built from the same base image as the sandbox's when CCT_DOCKER_BASE_IMAGE names one. */
+    static DockerImage gateway(Environment environment) throws SandboxException {
+        return new DockerImage(environment, GATEWAY_FOLDER, GATEWAY_REPOSITORY, "gateway");
+    }
+
+    private DockerImage(Environment environment, String folder, String repository, String role) throws SandboxException {
+        this.repository = repository;
+        this.role = role;
+        context = new TreeMap<>(BundledFiles.load().folder(folder));
         if (!context.containsKey("Dockerfile")) {
-            throw new SandboxException("this build of cct lacks its sandbox Dockerfile");
+            throw new SandboxException("this build of cct lacks its " + role + " Dockerfile");
         }
         String certificates = environment.get("CCT_EXTRA_CA_CERTS");
         if (certificates != null) {
@@ -60,9 +76,9 @@ final class DockerImage {
         }
     }
 
-    /** cct-sandbox:&lt;12 hex digits of the content hash&gt;. */
+    /** cct-sandbox:&lt;12 hex digits of the content hash&gt; (cct-gateway:... for the gateway). */
     String tag() {
-        return REPOSITORY + ":" + BundledFiles.contentHash(context, buildArgs).substring(0, 12);
+        return repository + ":" + BundledFiles.contentHash(context, buildArgs).substring(0, 12);
     }
 
     static boolean exists(DockerClient docker, String image) {
@@ -80,7 +96,7 @@ final class DockerImage {
         if (!force && exists(docker, tag)) {
             return tag;
         }
-        progress.start("Building sandbox image " + tag + " (first use; a few minutes)");
+        progress.start("Building " + role + " image " + tag + " (first use; a few minutes)");
         StringBuilder log = new StringBuilder();
         ResultCallback.Adapter<BuildResponseItem> callback = new ResultCallback.Adapter<>() {
             @Override
@@ -101,7 +117,7 @@ final class DockerImage {
         };
         var build = docker.buildImageCmd(new ByteArrayInputStream(contextTar())).withTags(Set.of(tag))
                 .withPull(false).withRemove(true).withForcerm(true)
-                .withLabels(Map.of("dev.cct.image", "sandbox"));
+                .withLabels(Map.of("dev.cct.image", role));
         buildArgs.forEach(build::withBuildArg);
         if (networkMode != null) {
             build.withNetworkMode(networkMode);
@@ -114,7 +130,7 @@ final class DockerImage {
         if (!exists(docker, tag)) {
             throw new SandboxException("building " + tag + " failed" + lastLines(log));
         }
-        progress.done("Built sandbox image " + tag);
+        progress.done("Built " + role + " image " + tag);
         return tag;
     }
 

@@ -32,6 +32,7 @@ public final class DockerProvider implements SandboxProvider {
     /** Bulk transfers over the engine's Unix socket; null for other transports, which use the client. */
     private EngineSocket archives;
     private String image;
+    private String gatewayImage;
     private Map<String, String> imageLabels = Map.of();
 
     public DockerProvider(Environment environment, DockerSettings settings) {
@@ -63,6 +64,9 @@ public final class DockerProvider implements SandboxProvider {
             } else {
                 image = new DockerImage(environment).ensure(client, settings.rebuild(), progress);
             }
+            if (settings.gateway()) {
+                gatewayImage = DockerImage.gateway(environment).ensure(client, settings.rebuild(), progress);
+            }
             var config = client.inspectImageCmd(image).exec().getConfig();
             imageLabels = config == null || config.getLabels() == null ? Map.of() : config.getLabels();
         } catch (DockerException e) {
@@ -71,27 +75,59 @@ public final class DockerProvider implements SandboxProvider {
     }
 
     @Override
-    public Sandbox create(SandboxLabels labels, Progress progress) throws SandboxException {
+    public Sandbox create(SandboxLabels labels, Progress progress) throws SandboxException, InterruptedException {
         DockerClient client = docker();
+        String name = "cct-" + labels.session().substring(0, 8);
+        DockerGateway gateway = null;
+        if (settings.gateway()) {
+            progress.start("Starting the egress gateway (" + settings.egress().describe() + ")");
+            gateway = DockerGateway.start(client, gatewayImage, name, labels.asMap(), outsideNetwork(),
+                    GatewayConfig.files(settings.egress(), settings.relay()));
+            progress.done("Egress gateway started");
+        }
+        // With a policy to keep, the internal network is the sandbox's only one; a gateway that only relays the key
+        // is joined beside the usual network.
+        boolean confined = !settings.egress().open();
         HostConfig host = HostConfig.newHostConfig()
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withMemory(settings.memory().value())
                 .withNanoCPUs(settings.cpus().value())
                 .withPidsLimit(settings.pids().value())
-                .withNetworkMode(settings.networkMode())
+                .withNetworkMode(confined ? gateway.network() : settings.networkMode())
                 .withInit(true);
+        List<String> env = new ArrayList<>();
+        if (gateway != null) {
+            Map<String, String> variables = confined ? GatewayConfig.sandboxEnvironment(settings.relay())
+                    : GatewayConfig.relayEnvironment(settings.relay());
+            variables.forEach((k, v) -> env.add(k + "=" + v));
+        }
         progress.start("Starting container");
         try {
-            CreateContainerResponse created = client.createContainerCmd(image)
-                    .withName("cct-" + labels.session().substring(0, 8))
-                    .withLabels(labels.asMap())
-                    .withCmd("sleep", "infinity")
-                    .withHostConfig(host)
-                    .exec();
+            CreateContainerResponse created;
+            try {
+                created = client.createContainerCmd(image)
+                        .withName(name)
+                        .withLabels(labels.asMap())
+                        .withCmd("sleep", "infinity")
+                        .withEnv(env)
+                        .withHostConfig(host)
+                        .exec();
+            } catch (RuntimeException e) {
+                if (gateway != null) {
+                    gateway.close();
+                }
+                throw e;
+            }
             // From here on the container exists: hand it back even if starting fails, so it is cleaned up.
             DockerSandbox sandbox = new DockerSandbox(client, archives, created.getId(), progress);
+            if (gateway != null) {
+                sandbox.behind(gateway, settings.relay() != null);
+            }
             try {
+                if (gateway != null && !confined) {
+                    client.connectToNetworkCmd().withNetworkId(gateway.network()).withContainerId(created.getId()).exec();
+                }
                 client.startContainerCmd(created.getId()).exec();
                 if (!sandbox.useDeclaredUser(imageLabels)) {
                     sandbox.inspectUser();
@@ -128,7 +164,16 @@ public final class DockerProvider implements SandboxProvider {
     @Override
     public void remove(String id) throws SandboxException {
         try {
+            String network = null;
+            try {
+                Map<String, String> labels = docker().inspectContainerCmd(id).exec().getConfig().getLabels();
+                network = labels == null ? null : labels.get(DockerGateway.NETWORK_LABEL);
+            } catch (NotFoundException e) {
+                return;
+            }
             docker().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+            // A gateway takes its sandbox's network with it, once nothing is left on the network.
+            DockerGateway.removeNetwork(docker(), network);
         } catch (NotFoundException e) {
             // Already gone: that is what we wanted.
         } catch (DockerException e) {
@@ -161,6 +206,12 @@ public final class DockerProvider implements SandboxProvider {
             }
             settings = settings.withMemory(new DockerSettings.Limit(mib + "m", mib * 1024 * 1024, false));
         }
+    }
+
+    /** The network the gateway reaches the world through: the engine's default bridge, or CCT_DOCKER_GATEWAY_NETWORK. */
+    private String outsideNetwork() {
+        String outside = environment.get("CCT_DOCKER_GATEWAY_NETWORK");
+        return outside == null || outside.isBlank() ? "bridge" : outside.trim();
     }
 
     /** The settings the next container gets. */

@@ -47,12 +47,31 @@ final class DockerSandbox implements Sandbox {
     private final CloseOnce closing;
     private String home = "/home/claude";
     private String user;
+    /** Between the sandbox and the outside, when an egress policy or a kept-out key asks for one; else null. */
+    private DockerGateway gateway;
+    private boolean credentialsOutside;
 
     DockerSandbox(DockerClient docker, EngineSocket archives, String id, Progress progress) {
         this.docker = docker;
         this.archives = archives;
         this.id = id;
         this.closing = new CloseOnce("the Docker container " + id, progress);
+    }
+
+    /** The gateway goes with the sandbox: removed after it, network and all. */
+    void behind(DockerGateway gateway, boolean credentialsOutside) {
+        this.gateway = gateway;
+        this.credentialsOutside = credentialsOutside;
+    }
+
+    @Override
+    public boolean credentialsOutside() {
+        return credentialsOutside;
+    }
+
+    @Override
+    public List<Blocked> blocked() {
+        return gateway == null ? List.of() : gateway.blocked();
     }
 
     /** Takes the user ("uid:gid") and home an image declares in its labels, instead of asking the container. */
@@ -245,6 +264,9 @@ final class DockerSandbox implements Sandbox {
                 docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
             } catch (NotFoundException e) {
                 // Already gone.
+            }
+            if (gateway != null) {
+                gateway.close();
             }
         });
     }

@@ -1,6 +1,7 @@
 package dev.cct.sandbox.docker;
 
 import dev.cct.core.CctException;
+import dev.cct.sandbox.EgressPolicy;
 import dev.cct.sandbox.ProviderKind;
 import dev.cct.sandbox.ProviderSettings;
 import java.util.LinkedHashMap;
@@ -14,9 +15,11 @@ import java.util.Map;
  *
  * @param image   an image of the user's instead of cct's own, or null
  * @param rebuild rebuild cct's image even when it is up to date
+ * @param egress  where the sandbox may connect to; anything but open puts a gateway between it and the outside
+ * @param relay   the credential the gateway adds to Claude's API calls, or null when the key goes into the sandbox
  */
-public record DockerSettings(Limit memory, Limit cpus, Limit pids, String network, String image, boolean rebuild)
-        implements ProviderSettings {
+public record DockerSettings(Limit memory, Limit cpus, Limit pids, String network, String image, boolean rebuild,
+                             EgressPolicy egress, CredentialRelay relay) implements ProviderSettings {
     static final String DEFAULT_MEMORY = "4g";
     static final String DEFAULT_CPUS = "2";
     static final String DEFAULT_PIDS = "512";
@@ -47,7 +50,24 @@ public record DockerSettings(Limit memory, Limit cpus, Limit pids, String networ
         if (image != null && !image.matches("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}")) {
             throw CctException.badInput("invalid --image '" + image + "'", "give an image name such as my-sandbox:1.0");
         }
-        return new DockerSettings(memoryLimit, cpuLimit, pidLimit, network, image, rebuild);
+        return new DockerSettings(memoryLimit, cpuLimit, pidLimit, network, image, rebuild, EgressPolicy.OPEN, null);
+    }
+
+    /**
+     * These settings with an egress policy and, for the credential kept outside, its relay. A policy other than
+     * open decides the network itself, so --network is refused with it.
+     */
+    public DockerSettings withEgress(EgressPolicy policy, CredentialRelay credential) {
+        if (!policy.open() && network != null) {
+            throw CctException.badInput("--network " + network + " and --egress " + policy.mode().flag() + " both decide the network",
+                    "give only --egress");
+        }
+        return new DockerSettings(memory, cpus, pids, network, image, rebuild, policy, credential);
+    }
+
+    /** Whether a gateway stands between the sandbox and the outside: a policy to keep, or a key to keep out. */
+    public boolean gateway() {
+        return !egress.open() || relay != null;
     }
 
     /** No flags given: cct's image and the default limits. */
@@ -86,15 +106,21 @@ public record DockerSettings(Limit memory, Limit cpus, Limit pids, String networ
         if (rebuild) {
             given.put("rebuild", "true");
         }
+        if (!egress.open()) {
+            given.put("egress", egress.mode().flag());
+        }
+        if (relay != null) {
+            given.put("keys", "outside the sandbox");
+        }
         return given;
     }
 
     DockerSettings withMemory(Limit limit) {
-        return new DockerSettings(limit, cpus, pids, network, image, rebuild);
+        return new DockerSettings(limit, cpus, pids, network, image, rebuild, egress, relay);
     }
 
     DockerSettings withCpus(Limit limit) {
-        return new DockerSettings(memory, limit, pids, network, image, rebuild);
+        return new DockerSettings(memory, limit, pids, network, image, rebuild, egress, relay);
     }
 
     static long memoryBytes(String text) {

@@ -3,6 +3,7 @@
 // Prints one TAP-like line per step ("ok - step" / "not ok - step: reason"); exits 1 if any failed.
 import { createHash, randomBytes } from 'node:crypto'
 import {
+  ALL_TRAFFIC,
   Sandbox,
   CommandExitError,
   FileNotFoundError,
@@ -256,6 +257,24 @@ await step('Sandbox.connect to a running sandbox works', async () => {
   const again = await Sandbox.connect(sbx.sandboxId)
   const r = await again.commands.run('echo reconnected')
   check(r.stdout === 'reconnected\n', `stdout ${JSON.stringify(r.stdout)}`)
+})
+
+await step('egress rules given at create (host names, a wildcard, deny all) are read back by getInfo', async () => {
+  const allowOut = ['api.anthropic.com', '*.example.com']
+  const fenced = await Sandbox.create('base', {
+    allowInternetAccess: true,
+    network: { allowOut, denyOut: [ALL_TRAFFIC] },
+    timeoutMs: 60_000,
+  })
+  cleanup.push(fenced)
+  const info = await fenced.getInfo()
+  check(info.allowInternetAccess === true, `allowInternetAccess ${JSON.stringify(info.allowInternetAccess)}`)
+  check(JSON.stringify(info.network?.allowOut) === JSON.stringify(allowOut), `allowOut ${JSON.stringify(info.network?.allowOut)}`)
+  check(JSON.stringify(info.network?.denyOut) === JSON.stringify(['0.0.0.0/0']), `denyOut ${JSON.stringify(info.network?.denyOut)}`)
+  const plain = await sbx.getInfo()
+  check(plain.network === undefined && plain.allowInternetAccess === undefined,
+    `a sandbox created without rules reports ${JSON.stringify({ network: plain.network, allowInternetAccess: plain.allowInternetAccess })}`)
+  check(await fenced.kill() === true, 'kill answered false')
 })
 
 await step('kill, then the killed sandbox is gone for commands, files, connect and kill', async () => {

@@ -3,6 +3,7 @@ package dev.cct.sandbox.e2b;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cct.core.Json;
+import dev.cct.sandbox.EgressPolicy;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.http.CallException;
 import dev.cct.sandbox.http.HttpCalls;
@@ -36,8 +37,14 @@ final class E2bApi {
     record Listed(String id, String state, String startedAt, String endAt, Map<String, String> metadata) {
     }
 
-    /** Creates a sandbox. Not idempotent: sent again only when it provably never left, or on a 429 with Retry-After. */
-    CreatedSandbox create(String template, long timeoutSeconds, Map<String, String> metadata)
+    /** E2B's name for every IPv4 destination, as the SDKs' {@code ALL_TRAFFIC}. */
+    static final String ALL_TRAFFIC = "0.0.0.0/0";
+
+    /**
+     * Creates a sandbox. Not idempotent: sent again only when it provably never left, or on a 429 with Retry-After.
+     * The egress rules go with the creation, so that no command ever runs in the sandbox before they hold.
+     */
+    CreatedSandbox create(String template, long timeoutSeconds, Map<String, String> metadata, EgressPolicy egress)
             throws SandboxException, InterruptedException {
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("templateID", template);
@@ -45,9 +52,26 @@ final class E2bApi {
         ObjectNode meta = body.putObject("metadata");
         metadata.forEach(meta::put);
         body.putObject("envVars");
+        addEgress(body, egress);
         String action = "create a sandbox from template '" + template + "'";
         JsonNode json = call(post("/v2/sandboxes", body), HttpCalls.Safety.ONCE, action);
         return created(json, action);
+    }
+
+    /**
+     * An open policy adds nothing: the body stays the one E2B has always had, with its default of full access. Any
+     * other denies all traffic and allows the policy's hosts, which works because E2B lets an allowed entry win over
+     * a denied one; E2B takes exact names and {@code *.example.com} patterns in {@code allowOut} as they are.
+     */
+    private static void addEgress(ObjectNode body, EgressPolicy egress) {
+        if (egress.open()) {
+            return;
+        }
+        // Stated, not left to the default: false means "deny everything", and how it combines with allowOut is undocumented.
+        body.put("allow_internet_access", true);
+        ObjectNode network = body.putObject("network");
+        egress.hosts().forEach(network.putArray("allowOut")::add);
+        network.putArray("denyOut").add(ALL_TRAFFIC);
     }
 
     /** Re-attaches to a running (or paused) sandbox; it only ever extends the lifetime. */

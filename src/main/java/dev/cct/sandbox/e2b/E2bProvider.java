@@ -1,6 +1,7 @@
 package dev.cct.sandbox.e2b;
 
 import dev.cct.core.Progress;
+import dev.cct.sandbox.EgressPolicy;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;
@@ -25,6 +26,7 @@ public final class E2bProvider implements SandboxProvider {
 
     private final E2bConfig config;
     private final String template;
+    private final EgressPolicy egress;
     private final Duration runTimeout;
     private final OkHttpClient rest;
     private final OkHttpClient streaming;
@@ -38,6 +40,7 @@ public final class E2bProvider implements SandboxProvider {
     public E2bProvider(E2bSettings settings, Duration runTimeout) {
         this.config = settings.config();
         this.template = settings.template();
+        this.egress = settings.egress();
         this.runTimeout = runTimeout;
         this.rest = new OkHttpClient.Builder().dispatcher(HttpCalls.dispatcher())
                 .connectTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofSeconds(60))
@@ -61,7 +64,7 @@ public final class E2bProvider implements SandboxProvider {
         Map<String, String> metadata = new LinkedHashMap<>(labels.asMap());
         metadata.put(MARKER_KEY, MARKER_VALUE);
         progress.start("Creating E2B sandbox (template " + template + ")");
-        CreatedSandbox created = api.create(template, lifetime.firstStepSeconds(), metadata);
+        CreatedSandbox created = api.create(template, lifetime.firstStepSeconds(), metadata, egress);
         E2bSandbox sandbox = null;
         try {
             EnvdVersion version = Optional.ofNullable(EnvdVersion.parse(created.envdVersion())).orElse(EnvdVersion.OLDEST_SUPPORTED);
@@ -119,6 +122,6 @@ public final class E2bProvider implements SandboxProvider {
 
     @Override
     public String toString() {
-        return "E2bProvider[" + config + ", template=" + template + "]";
+        return "E2bProvider[" + config + ", template=" + template + ", egress=" + egress.mode().flag() + "]";
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cct.core.Json;
+import dev.cct.sandbox.EgressPolicy;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.http.HttpCalls;
 import dev.cct.sandbox.http.LocalServer;
@@ -48,7 +49,7 @@ class E2bApiTest {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("owner", "cct");
         metadata.put("cct.run", "r-1");
-        CreatedSandbox sandbox = api.create("claude", 300, metadata);
+        CreatedSandbox sandbox = api.create("claude", 300, metadata, EgressPolicy.OPEN);
 
         LocalServer.Seen request = server.onlyRequest();
         assertThat(request.method()).isEqualTo("POST");
@@ -72,7 +73,7 @@ class E2bApiTest {
     @Test
     void createKeepsTheDomainTheApiNames() throws Exception {
         server.thenJson(201, "{\"sandboxID\":\"i1\",\"envdVersion\":\"0.5.0\",\"domain\":\"e2b.dev\"}");
-        CreatedSandbox sandbox = api.create("base", 60, Map.of());
+        CreatedSandbox sandbox = api.create("base", 60, Map.of(), EgressPolicy.OPEN);
         assertThat(sandbox.domain()).isEqualTo("e2b.dev");
         assertThat(sandbox.envdAccessToken()).isNull();
     }
@@ -80,14 +81,14 @@ class E2bApiTest {
     @Test
     void anAnswerWithoutAnIdIsAnError() {
         server.thenJson(201, "{\"templateID\":\"base\"}");
-        assertThatThrownBy(() -> api.create("base", 60, Map.of())).isInstanceOf(SandboxException.class)
+        assertThatThrownBy(() -> api.create("base", 60, Map.of(), EgressPolicy.OPEN)).isInstanceOf(SandboxException.class)
                 .hasMessageContaining("without a sandbox id");
     }
 
     @Test
     void aCreateRefusedWithRetryAfterIsSentAgainAfterTheWait() throws Exception {
         server.thenJson(429, "{\"code\":429,\"message\":\"rate limit exceeded\"}", "Retry-After", "2").thenJson(201, CREATED);
-        assertThat(api.create("base", 300, Map.of()).id()).isEqualTo("ivy3k2m9q0w8e7r6t5y4u");
+        assertThat(api.create("base", 300, Map.of(), EgressPolicy.OPEN).id()).isEqualTo("ivy3k2m9q0w8e7r6t5y4u");
         assertThat(sleeper.sleeps).containsExactly(java.time.Duration.ofSeconds(2));
         assertThat(server.requests()).hasSize(2);
     }
@@ -95,7 +96,7 @@ class E2bApiTest {
     @Test
     void aConcurrencyLimitOnCreateFailsAtOnceSayingWhatToDo() {
         server.thenJson(429, "{\"code\":429,\"message\":\"You have reached the maximum number of concurrent E2B sandboxes (20)\"}");
-        assertThatThrownBy(() -> api.create("base", 300, Map.of())).isInstanceOf(SandboxException.class)
+        assertThatThrownBy(() -> api.create("base", 300, Map.of(), EgressPolicy.OPEN)).isInstanceOf(SandboxException.class)
                 .hasMessageContaining("concurrency limit").hasMessageContaining("maximum number of concurrent E2B sandboxes")
                 .hasMessageContaining("cct sandboxes clean");
         assertThat(sleeper.sleeps).isEmpty();
@@ -104,7 +105,7 @@ class E2bApiTest {
     @Test
     void aRefusedKeyIsReportedAsSuchAndNotRetried() {
         server.thenJson(401, "{\"code\":401,\"message\":\"Invalid API key\"}");
-        assertThatThrownBy(() -> api.create("base", 60, Map.of())).isInstanceOf(SandboxException.class)
+        assertThatThrownBy(() -> api.create("base", 60, Map.of(), EgressPolicy.OPEN)).isInstanceOf(SandboxException.class)
                 .hasMessageContaining("E2B_API_KEY");
         assertThat(server.requests()).hasSize(1);
         assertThat(sleeper.sleeps).isEmpty();
@@ -113,7 +114,7 @@ class E2bApiTest {
     @Test
     void aServerThatEchoesTheKeyDoesNotLeakIt() {
         server.thenJson(400, "{\"code\":400,\"message\":\"key " + KEY + " may not use template x\"}");
-        assertThatThrownBy(() -> api.create("x", 60, Map.of())).isInstanceOfSatisfying(SandboxException.class, e -> {
+        assertThatThrownBy(() -> api.create("x", 60, Map.of(), EgressPolicy.OPEN)).isInstanceOfSatisfying(SandboxException.class, e -> {
             assertThat(e.getMessage()).startsWith("E2B refused to create a sandbox from template 'x'").doesNotContain(KEY);
             for (Throwable t = e; t != null; t = t.getCause()) {
                 assertThat(String.valueOf(t.getMessage())).doesNotContain(KEY);
@@ -124,7 +125,7 @@ class E2bApiTest {
     @Test
     void aCreateCutAfterSendingWarnsThatASandboxMayExist() throws IOException {
         try (RawServer raw = new RawServer(socket -> RawServer.readRequest(socket))) {
-            assertThatThrownBy(() -> api(HttpUrl.get(raw.url())).create("base", 60, Map.of()))
+            assertThatThrownBy(() -> api(HttpUrl.get(raw.url())).create("base", 60, Map.of(), EgressPolicy.OPEN))
                     .isInstanceOf(SandboxException.class).hasMessageContaining("cct sandboxes clean");
             assertThat(raw.connections()).isEqualTo(1);
         }
@@ -133,7 +134,7 @@ class E2bApiTest {
     @Test
     void nothingListeningIsAPlainNetworkError() throws IOException {
         HttpUrl closed = HttpUrl.get("http://127.0.0.1:" + RawServer.closedPort() + "/");
-        assertThatThrownBy(() -> api(closed).create("base", 60, Map.of())).isInstanceOf(SandboxException.class)
+        assertThatThrownBy(() -> api(closed).create("base", 60, Map.of(), EgressPolicy.OPEN)).isInstanceOf(SandboxException.class)
                 .hasMessageStartingWith("cannot reach E2B to create a sandbox");
     }
 
@@ -223,7 +224,7 @@ class E2bApiTest {
     void aBaseUrlWithAPathKeepsIt() throws Exception {
         server.thenJson(201, CREATED).thenJson(204, "");
         E2bApi prefixed = api(server.url().resolve("/e2b/"));
-        prefixed.create("base", 60, Map.of());
+        prefixed.create("base", 60, Map.of(), EgressPolicy.OPEN);
         prefixed.kill("i1");
         assertThat(server.requests()).extracting(LocalServer.Seen::path).containsExactly("/e2b/v2/sandboxes", "/e2b/sandboxes/i1");
     }

@@ -131,6 +131,8 @@ final class ControlPlane {
         JsonNode timeout = body.path("timeout");
         long seconds = timeout.isMissingNode() || timeout.isNull() ? DEFAULT_TIMEOUT_SECONDS : lifetime(timeout, false);
         JsonNode internet = body.path("allow_internet_access");
+        FakeSandbox.Network network = network(body.path("network"),
+                internet.isBoolean() ? internet.asBoolean() : null);
         FakeSandbox sandbox;
         // The check and the creation together, so that creates at the same moment cannot both pass the limit.
         synchronized (faults) {
@@ -139,10 +141,49 @@ final class ControlPlane {
                         + faults.concurrencyLimit() + "). If you need more, please contact us");
             }
             sandbox = fake.createSandbox(template, FakeJson.stringMap(body.get("metadata")),
-                    FakeJson.stringMap(body.get("envVars")), internet.isBoolean() ? internet.asBoolean() : null,
-                    Instant.now().plusSeconds(seconds));
+                    FakeJson.stringMap(body.get("envVars")), network, Instant.now().plusSeconds(seconds));
         }
         return created(sandbox);
+    }
+
+    /**
+     * {@code SandboxNetworkConfig}'s egress lists, checked as the API's schema validation checks a body: an absent or
+     * null field is unset, anything but an array of strings is a 400 naming the field. Entries are kept as given.
+     */
+    private static FakeSandbox.Network network(JsonNode network, Boolean allowInternetAccess) throws ApiError {
+        if (network.isMissingNode() || network.isNull()) {
+            return new FakeSandbox.Network(allowInternetAccess, null, null);
+        }
+        if (!network.isObject()) {
+            throw schemaError("/network", "value must be an object");
+        }
+        return new FakeSandbox.Network(allowInternetAccess, strings(network, "allowOut"), strings(network, "denyOut"));
+    }
+
+    private static List<String> strings(JsonNode network, String field) throws ApiError {
+        JsonNode list = network.path(field);
+        if (list.isMissingNode() || list.isNull()) {
+            return null;
+        }
+        if (!list.isArray()) {
+            throw schemaError("/network/" + field, "value must be an array");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!list.get(i).isTextual()) {
+                throw schemaError("/network/" + field + "/" + i, "value must be a string");
+            }
+            out.add(list.get(i).asText());
+        }
+        return out;
+    }
+
+    /**
+     * A request validation error after the OpenAPI validator's manner: the JSON pointer of the bad value, then why.
+     * Clients must not depend on the text, only on the 400.
+     */
+    private static ApiError schemaError(String pointer, String reason) {
+        return new ApiError(400, "request body has an error: doesn't match schema: Error at \"" + pointer + "\": " + reason);
     }
 
     private static long lifetime(JsonNode seconds, boolean zeroAllowed) throws ApiError {
@@ -178,7 +219,7 @@ final class ControlPlane {
         return n;
     }
 
-    /** {@code ListedSandbox}; the detail adds the token and the domain. */
+    /** {@code ListedSandbox}; the detail adds the token, the domain and the egress settings, which a listing lacks. */
     private static ObjectNode listed(FakeSandbox s) {
         ObjectNode n = FakeJson.object();
         n.put("templateID", s.templateId);
@@ -200,8 +241,17 @@ final class ControlPlane {
     private static ObjectNode detail(FakeSandbox s) {
         ObjectNode n = listed(s);
         n.put("envdAccessToken", s.accessToken);
-        if (s.allowInternetAccess != null) {
-            n.put("allowInternetAccess", s.allowInternetAccess);
+        if (s.allowInternetAccess() != null) {
+            n.put("allowInternetAccess", s.allowInternetAccess());
+        }
+        if (s.network.hasRules()) {
+            ObjectNode network = n.putObject("network");
+            if (s.allowOut() != null) {
+                s.allowOut().forEach(network.putArray("allowOut")::add);
+            }
+            if (s.denyOut() != null) {
+                s.denyOut().forEach(network.putArray("denyOut")::add);
+            }
         }
         n.putNull("domain");
         return n;

@@ -123,6 +123,19 @@ public final class FakeE2b implements AutoCloseable {
         return Optional.ofNullable(sandboxes.get(id)).map(s -> s.dir);
     }
 
+    /**
+     * A sandbox as it was created, also after it ended, for tests that check what a client asked for.
+     *
+     * @throws IllegalArgumentException when the fake never created it
+     */
+    public FakeSandbox sandbox(String id) {
+        FakeSandbox s = sandboxes.get(id);
+        if (s == null) {
+            throw new IllegalArgumentException("the fake E2B has no sandbox " + id + " (it has " + sandboxes.keySet() + ")");
+        }
+        return s;
+    }
+
     /** Every request received so far, as {@code "METHOD /path"} (no query), in order. */
     public List<String> requests() {
         synchronized (requests) {
@@ -147,11 +160,11 @@ public final class FakeE2b implements AutoCloseable {
     // ---- used by the protocol classes ----
 
     FakeSandbox createSandbox(String template, Map<String, String> metadata, Map<String, String> envVars,
-                              Boolean allowInternetAccess, Instant endAt) throws IOException {
+                              FakeSandbox.Network network, Instant endAt) throws IOException {
         String id = newId();
         List<Path> path = template.equals(CLAUDE_TEMPLATE) ? claudePath : List.of();
         FakeSandbox s = new FakeSandbox(id, template, HexFormat.of().formatHex(randomBytes(16)), metadata, envVars,
-                allowInternetAccess, endAt, root.resolve(id), path);
+                network, endAt, root.resolve(id), path);
         sandboxes.put(id, s);
         return s;
     }

@@ -84,6 +84,65 @@ class FakeE2bTest {
     }
 
     @Test
+    void createRecordsTheEgressRulesAndTheDetailReturnsThemAsGiven() throws Exception {
+        HttpResponse<String> r = rest("POST", "/v2/sandboxes", "{\"templateID\":\"base\",\"allow_internet_access\":true,"
+                + "\"network\":{\"allowOut\":[\"api.anthropic.com\",\"*.example.com\",\"1.1.1.1\"],\"denyOut\":[\"0.0.0.0/0\"]}}");
+        assertThat(r.statusCode()).isEqualTo(201);
+        String id = JSON.readTree(r.body()).get("sandboxID").asText();
+        FakeSandbox created = fake.sandbox(id);
+        assertThat(created.allowInternetAccess()).isTrue();
+        assertThat(created.allowOut()).containsExactly("api.anthropic.com", "*.example.com", "1.1.1.1");
+        assertThat(created.denyOut()).containsExactly("0.0.0.0/0");
+
+        JsonNode detail = JSON.readTree(rest("GET", "/sandboxes/" + id, null).body());
+        assertThat(detail.get("allowInternetAccess").asBoolean()).isTrue();
+        assertThat(detail.get("network")).isEqualTo(JSON.readTree(
+                "{\"allowOut\":[\"api.anthropic.com\",\"*.example.com\",\"1.1.1.1\"],\"denyOut\":[\"0.0.0.0/0\"]}"));
+        JsonNode listed = JSON.readTree(rest("GET", "/v2/sandboxes", null).body()).get(0);
+        assertThat(listed.has("network")).as("a listing has no network").isFalse();
+    }
+
+    @Test
+    void aCreateWithoutEgressRulesHasNoneInItsDetail() throws Exception {
+        String id = create("base", "{}").id;
+        FakeSandbox created = fake.sandbox(id);
+        assertThat(created.allowInternetAccess()).isNull();
+        assertThat(created.allowOut()).isNull();
+        assertThat(created.denyOut()).isNull();
+        JsonNode detail = JSON.readTree(rest("GET", "/sandboxes/" + id, null).body());
+        assertThat(detail.has("network")).isFalse();
+        assertThat(detail.has("allowInternetAccess")).isFalse();
+
+        String onlyDeny = JSON.readTree(rest("POST", "/v2/sandboxes",
+                "{\"templateID\":\"base\",\"network\":{\"denyOut\":[\"10.0.0.0/8\"]}}").body()).get("sandboxID").asText();
+        assertThat(fake.sandbox(onlyDeny).allowOut()).isNull();
+        assertThat(JSON.readTree(rest("GET", "/sandboxes/" + onlyDeny, null).body()).get("network"))
+                .isEqualTo(JSON.readTree("{\"denyOut\":[\"10.0.0.0/8\"]}"));
+    }
+
+    @Test
+    void malformedEgressRulesAre400NamingTheFieldAndCreateNothing() throws Exception {
+        assertCreateRefused("{\"templateID\":\"base\",\"network\":{\"allowOut\":\"api.anthropic.com\"}}",
+                "\"/network/allowOut\": value must be an array");
+        assertCreateRefused("{\"templateID\":\"base\",\"network\":{\"allowOut\":[\"ok.example\"],\"denyOut\":[\"0.0.0.0/0\",7]}}",
+                "\"/network/denyOut/1\": value must be a string");
+        assertCreateRefused("{\"templateID\":\"base\",\"network\":{\"allowOut\":[null]}}",
+                "\"/network/allowOut/0\": value must be a string");
+        assertCreateRefused("{\"templateID\":\"base\",\"network\":[\"api.anthropic.com\"]}",
+                "\"/network\": value must be an object");
+        assertThat(fake.liveSandboxIds()).isEmpty();
+        assertThatThrownBy(() -> fake.sandbox("inope")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inope");
+    }
+
+    private void assertCreateRefused(String body, String message) throws Exception {
+        HttpResponse<String> r = rest("POST", "/v2/sandboxes", body);
+        assertThat(r.statusCode()).as(body).isEqualTo(400);
+        JsonNode error = JSON.readTree(r.body());
+        assertThat(error.get("code").asInt()).isEqualTo(400);
+        assertThat(error.get("message").asText()).contains(message);
+    }
+
+    @Test
     void badTimeoutIs400AndUnknownSandboxIs404WithAnIntegerCode() throws Exception {
         assertThat(rest("POST", "/v2/sandboxes", "{\"templateID\":\"base\",\"timeout\":0}").statusCode()).isEqualTo(400);
         HttpResponse<String> missing = rest("GET", "/sandboxes/inope", null);

@@ -14,8 +14,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** One sandbox of the fake: its REST state, its folder and its running processes. */
-final class FakeSandbox {
+/**
+ * One sandbox of the fake: its REST state, its folder and its running processes. Tests outside this package see
+ * what it was created with through its public accessors, never its mutable state.
+ */
+public final class FakeSandbox {
+
+    /**
+     * The egress settings a create asked for, each null when the request did not carry it: the real detail tells
+     * "not set" from "set" for {@code allowInternetAccess} too. The fake records them; it enforces none of them.
+     */
+    record Network(Boolean allowInternetAccess, List<String> allowOut, List<String> denyOut) {
+        static final Network NONE = new Network(null, null, null);
+
+        Network {
+            allowOut = allowOut == null ? null : List.copyOf(allowOut);
+            denyOut = denyOut == null ? null : List.copyOf(denyOut);
+        }
+
+        boolean hasRules() {
+            return allowOut != null || denyOut != null;
+        }
+    }
 
     /** {@code /home/<name>} at a path boundary, not already part of a longer path. */
     private static final Pattern HOME_IN_TEXT =
@@ -29,7 +49,7 @@ final class FakeSandbox {
     final String accessToken;
     final Map<String, String> metadata;
     final Map<String, String> envVars;
-    final Boolean allowInternetAccess;
+    final Network network;
     final Instant startedAt;
     final Path dir;
     private final List<Path> pathPrefix;
@@ -38,14 +58,14 @@ final class FakeSandbox {
     private final Map<Integer, FakeProcess> processes = new ConcurrentHashMap<>();
 
     FakeSandbox(String id, String templateId, String accessToken, Map<String, String> metadata,
-                Map<String, String> envVars, Boolean allowInternetAccess, Instant endAt, Path dir, List<Path> pathPrefix)
+                Map<String, String> envVars, Network network, Instant endAt, Path dir, List<Path> pathPrefix)
             throws IOException {
         this.id = id;
         this.templateId = templateId;
         this.accessToken = accessToken;
         this.metadata = Map.copyOf(metadata);
         this.envVars = Map.copyOf(envVars);
-        this.allowInternetAccess = allowInternetAccess;
+        this.network = network;
         this.startedAt = Instant.now();
         this.endAt = endAt;
         this.dir = dir;
@@ -54,6 +74,33 @@ final class FakeSandbox {
         for (String user : List.of("user", "root")) {
             writeProfile(home(user));
         }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String templateId() {
+        return templateId;
+    }
+
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** {@code allow_internet_access} as created, or null when the create left it out. */
+    public Boolean allowInternetAccess() {
+        return network.allowInternetAccess();
+    }
+
+    /** {@code network.allowOut} as created, or null when the create left it out. */
+    public List<String> allowOut() {
+        return network.allowOut();
+    }
+
+    /** {@code network.denyOut} as created, or null when the create left it out. */
+    public List<String> denyOut() {
+        return network.denyOut();
     }
 
     /**

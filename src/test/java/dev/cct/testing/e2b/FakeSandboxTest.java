@@ -17,7 +17,7 @@ class FakeSandboxTest {
     Path root;
 
     private FakeSandbox sandbox(List<Path> pathPrefix) throws Exception {
-        return new FakeSandbox("iabc", "base", "token", Map.of(), Map.of(), null, Instant.now().plusSeconds(60),
+        return new FakeSandbox("iabc", "base", "token", Map.of(), Map.of(), FakeSandbox.Network.NONE, Instant.now().plusSeconds(60),
                 root.resolve("home/alice/iabc"), pathPrefix);
     }
 

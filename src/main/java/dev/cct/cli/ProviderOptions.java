@@ -91,7 +91,7 @@ public final class ProviderOptions {
         checkKeys(kind, secrets);
         return switch (kind) {
             case DOCKER -> policy.open() && !keysOutside ? docker : docker.withEgress(policy, relay(secrets));
-            case E2B -> E2bSettings.parse(template, secrets);
+            case E2B -> E2bSettings.parse(template, secrets).withEgress(policy);
             case CLOUDFLARE -> CloudflareSettings.parse(secrets);
         };
     }

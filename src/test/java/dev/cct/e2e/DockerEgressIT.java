@@ -111,6 +111,51 @@ class DockerEgressIT {
         assertThat(networksOwnedBy(pid)).isEmpty();
     }
 
+    /** --keys-outside with open egress: the sandbox keeps its usual network, and still never holds the key. */
+    @Test
+    void keysOutsideWithOpenEgressStillKeepTheKeyOutOfTheSandbox() throws Exception {
+        java("model", "model.test", "dev.cct.testing.FakeAnthropicMain", "egress", "8000", KEY, "1");
+        await().atMost(Duration.ofMinutes(1)).until(() -> docker("logs", containers.get(0)).contains("listening"));
+        CctProcess process = new CctProcess(dir).env("ANTHROPIC_API_KEY", KEY).env("ANTHROPIC_BASE_URL", "http://model.test:8000")
+                .env("CCT_DOCKER_GATEWAY_NETWORK", network)
+                .start("--sandbox", "docker", "--keys-outside", "--env", "BLOCKED_IP=192.0.2.1", "--env", "ALLOWED_IP=192.0.2.2",
+                        "--env", "CLAUDE_CODE_MAX_RETRIES=0", "--prompt", "probe", "--output", "out", "--output-format", "json");
+        String[] sandbox = new String[1];
+        await().atMost(LIMIT).until(() -> (sandbox[0] = sandboxOf(process.pid())) != null);
+        assertThat(docker("inspect", sandbox[0])).doesNotContain(KEY).contains("cct-credential-kept-outside");
+        CctProcess.Result result = process.await(LIMIT);
+        // The fake model answers only calls that carry the real key: the gateway added it on the way.
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(Json.mapper().readTree(result.out().strip()).path("egress").path("policy").asText()).isEqualTo("open");
+        assertThat(DockerEngineCheck.containersOwnedBy(result.pid())).isEmpty();
+        assertThat(networksOwnedBy(result.pid())).isEmpty();
+    }
+
+    /** A cct killed outright leaves its sandbox, gateway and network; the next cleaning removes all three. */
+    @Test
+    void aKilledRunsGatewayAndNetworkAreReapedWithItsSandbox() throws Exception {
+        java("model", "model.test", "dev.cct.testing.FakeAnthropicMain", "egress", "8000", KEY, "120");
+        await().atMost(Duration.ofMinutes(1)).until(() -> docker("logs", containers.get(0)).contains("listening"));
+        CctProcess process = new CctProcess(dir).env("ANTHROPIC_API_KEY", KEY).env("ANTHROPIC_BASE_URL", "http://model.test:8000")
+                .env("CCT_DOCKER_GATEWAY_NETWORK", network)
+                .start("--sandbox", "docker", "--egress", "none", "--env", "BLOCKED_IP=192.0.2.1", "--env", "ALLOWED_IP=192.0.2.2",
+                        "--env", "CLAUDE_CODE_MAX_RETRIES=0", "--prompt", "probe", "--output", "out");
+        long pid = process.pid();
+        await().atMost(LIMIT).until(() -> {
+            String sandbox = sandboxOf(pid);
+            return sandbox != null && docker("exec", sandbox, "sh", "-c", "test -s /home/claude/workspace/probes.txt && echo yes")
+                    .contains("yes");
+        });
+        process.signal("KILL");
+        process.await(Duration.ofMinutes(1));
+        assertThat(DockerEngineCheck.containersOwnedBy(pid)).hasSize(2);
+        assertThat(networksOwnedBy(pid)).hasSize(1);
+        CctProcess.Result clean = new CctProcess(dir).run(LIMIT, "sandboxes", "clean", "--sandbox", "docker");
+        assertThat(clean.code()).as(clean.err()).isZero();
+        assertThat(DockerEngineCheck.containersOwnedBy(pid)).isEmpty();
+        assertThat(networksOwnedBy(pid)).isEmpty();
+    }
+
     /** The sandbox container of cct process {@code pid}: its container without the gateway's role. */
     private static String sandboxOf(long pid) throws Exception {
         return docker("ps", "--filter", "label=dev.cct.session", "--format",

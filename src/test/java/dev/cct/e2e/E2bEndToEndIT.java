@@ -94,6 +94,24 @@ class E2bEndToEndIT extends SandboxEndToEndContract {
         }
     }
 
+    /** --egress allowlist becomes E2B's own rules at creation: the listed hosts out, everything else denied. */
+    @Test
+    void anAllowListBecomesE2bsOwnEgressRulesAtCreation() throws Exception {
+        try (FakeAnthropic model = FakeAnthropic.start(Scenario.simpleWrite())) {
+            CctProcess.Result result = cct(model).run(LIMIT, args("--prompt", "write hello", "--egress", "allowlist",
+                    "--allow-host", "*.example.com", "--allow-preset", "npm", "--output", "out", "--output-format", "json"));
+            assertThat(result.code()).as(result.err()).isZero();
+            JsonNode summary = json(result.out().strip());
+            assertThat(summary.path("egress").path("policy").asText()).isEqualTo("allowlist");
+            var sandbox = e2b.sandbox(summary.path("sandboxId").asText());
+            // Claude's host (here the fake model's) first, then the preset's and the pattern.
+            assertThat(sandbox.allowOut()).containsExactly("127.0.0.1", "registry.npmjs.org", "registry.yarnpkg.com", "*.example.com");
+            assertThat(sandbox.denyOut()).containsExactly("0.0.0.0/0");
+            assertThat(sandbox.allowInternetAccess()).isTrue();
+            assertThat(leftBehind(result)).isEmpty();
+        }
+    }
+
     @Test
     void rateLimitsAndServiceErrorsAreRetried() throws Exception {
         e2b.faults().rateLimitNext(2, 1);

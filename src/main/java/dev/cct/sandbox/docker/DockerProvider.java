@@ -164,16 +164,26 @@ public final class DockerProvider implements SandboxProvider {
     @Override
     public void remove(String id) throws SandboxException {
         try {
-            String network = null;
+            List<String> networks = new ArrayList<>();
             try {
-                Map<String, String> labels = docker().inspectContainerCmd(id).exec().getConfig().getLabels();
-                network = labels == null ? null : labels.get(DockerGateway.NETWORK_LABEL);
+                var inspected = docker().inspectContainerCmd(id).exec();
+                Map<String, String> labels = inspected.getConfig().getLabels();
+                if (labels != null && labels.get(DockerGateway.NETWORK_LABEL) != null) {
+                    networks.add(labels.get(DockerGateway.NETWORK_LABEL));
+                }
+                if (inspected.getNetworkSettings() != null && inspected.getNetworkSettings().getNetworks() != null) {
+                    inspected.getNetworkSettings().getNetworks().values().forEach(n -> networks.add(n.getNetworkID()));
+                }
             } catch (NotFoundException e) {
                 return;
             }
             docker().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
-            // A gateway takes its sandbox's network with it, once nothing is left on the network.
-            DockerGateway.removeNetwork(docker(), network);
+            // A sandbox's own network goes with the last of its two containers, whichever is removed last.
+            for (String network : networks) {
+                if (network != null && ownNetwork(network)) {
+                    DockerGateway.removeNetwork(docker(), network);
+                }
+            }
         } catch (NotFoundException e) {
             // Already gone: that is what we wanted.
         } catch (DockerException e) {
@@ -205,6 +215,16 @@ public final class DockerProvider implements SandboxProvider {
                         "give --memory " + mib + "m or less");
             }
             settings = settings.withMemory(new DockerSettings.Limit(mib + "m", mib * 1024 * 1024, false));
+        }
+    }
+
+    /** Whether cct made {@code network} for a sandbox (it carries cct's labels), not one of the user's or the engine's. */
+    private boolean ownNetwork(String network) {
+        try {
+            Map<String, String> labels = docker().inspectNetworkCmd().withNetworkId(network).exec().getLabels();
+            return labels != null && labels.containsKey(SandboxLabels.SESSION);
+        } catch (RuntimeException | SandboxException e) {
+            return false;
         }
     }
 

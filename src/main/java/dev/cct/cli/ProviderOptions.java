@@ -112,7 +112,7 @@ public final class ProviderOptions {
             return secrets.has(Secrets.ANTHROPIC_API_KEY) ? CredentialRelay.apiKey(baseUrl, secrets.get(Secrets.ANTHROPIC_API_KEY))
                     : CredentialRelay.oauthToken(baseUrl, secrets.get(Secrets.CLAUDE_CODE_OAUTH_TOKEN));
         } catch (IllegalArgumentException e) {
-            throw CctException.badInput(e.getMessage(), "fix ANTHROPIC_BASE_URL, or leave out --keys-outside and --egress");
+            throw CctException.badInput(e.getMessage(), "check ANTHROPIC_BASE_URL and the credential, or leave out --keys-outside and --egress");
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -153,8 +152,6 @@ class EgressFlagsTest {
                 "sum.golang.org", "registry.npmjs.org", "registry.yarnpkg.com", "b.com", "a.com");
     }
 
-    @Disabled("bug: ProviderOptions.settings builds E2bSettings.parse(template, secrets) and never calls withEgress(policy),"
-            + " so --sandbox e2b --egress none (or allowlist) is accepted but the plan says open and the sandbox is created open")
     @Test
     void theE2bPlanOfNoneAllowsOnlyClaudesHost() throws Exception {
         Map<String, String> e2b = Map.of("E2B_API_KEY", "e2b_k");

@@ -16,6 +16,11 @@ public final class CredentialRelay {
     private final String credential;
 
     private CredentialRelay(URI upstream, boolean bearer, String credential) {
+        // The gateway's configuration holds it as a literal, where a '$', a quote or a control character would be read
+        // as something else; Anthropic's keys and tokens never have them.
+        if (credential == null || !credential.matches("[A-Za-z0-9._~+/=:-]+")) {
+            throw new IllegalArgumentException("the credential has characters the gateway cannot pass on as they are");
+        }
         this.upstream = upstream;
         this.bearer = bearer;
         this.credential = credential;

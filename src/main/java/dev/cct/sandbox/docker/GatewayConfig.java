@@ -44,17 +44,21 @@ final class GatewayConfig {
 
     /**
      * Only the policy's hosts on 80 and 443, and CONNECT only to 443; with the open policy (a gateway that exists
-     * only for the relay) every host. An exact name matches itself; {@code *.example.com} matches the domain and
-     * its subdomains, as squid's {@code .example.com} does. No cache: the gateway only decides and logs.
+     * only for the relay) every host. An exact name matches itself; {@code *.example.com} matches its subdomains.
+     * No cache: the gateway only decides and logs.
      */
     static String squid(EgressPolicy policy) {
         List<String> names = new ArrayList<>();
+        List<String> patterns = new ArrayList<>();
         List<String> addresses = new ArrayList<>();
         for (String host : policy.hosts()) {
             if (IP.matcher(host).matches()) {
                 addresses.add(host);
+            } else if (host.startsWith("*.")) {
+                // Subdomains at any depth, not the domain itself: as E2B and EgressPolicy.allows read a pattern.
+                patterns.add("\\." + host.substring(2).replace(".", "\\.") + "$");
             } else {
-                names.add(host.startsWith("*.") ? host.substring(1) : host);
+                names.add(host);
             }
         }
         StringBuilder conf = new StringBuilder();
@@ -70,6 +74,10 @@ final class GatewayConfig {
             if (!names.isEmpty()) {
                 conf.append("acl allowed_names dstdomain ").append(String.join(" ", names)).append('\n')
                         .append("http_access allow allowed_names\n");
+            }
+            if (!patterns.isEmpty()) {
+                conf.append("acl allowed_patterns dstdom_regex -i ").append(String.join(" ", patterns)).append('\n')
+                        .append("http_access allow allowed_patterns\n");
             }
             if (!addresses.isEmpty()) {
                 conf.append("acl allowed_addresses dst ").append(String.join(" ", addresses)).append('\n')

@@ -28,11 +28,12 @@ class GatewayConfigTest {
     }
 
     @Test
-    void anAllowlistPutsNamesInOneDomainAclAndPatternsAsSquidsLeadingDot() {
+    void anAllowlistPutsNamesInOneDomainAclAndPatternsInARegexOfSubdomainsOnly() {
         String conf = GatewayConfig.squid(allowlist("registry.npmjs.org", "*.example.com"));
-        assertThat(lines(conf)).contains("acl allowed_names dstdomain api.anthropic.com registry.npmjs.org .example.com");
+        assertThat(lines(conf)).contains("acl allowed_names dstdomain api.anthropic.com registry.npmjs.org",
+                "acl allowed_patterns dstdom_regex -i \\.example\\.com$", "http_access allow allowed_patterns");
         assertThat(lines(conf).stream().filter(l -> l.contains("dstdomain"))).hasSize(1);
-        assertThat(conf).doesNotContain("*").doesNotContain("allowed_addresses");
+        assertThat(conf).doesNotContain("*.").doesNotContain(" .example.com").doesNotContain("allowed_addresses");
     }
 
     @Test
@@ -138,12 +139,15 @@ class GatewayConfigTest {
                 .contains("proxy_pass https://gw.example.org:8443/proxy/;", "proxy_set_header Host gw.example.org:8443;");
     }
 
+    /** A credential is written into nginx's file as a literal: anything that could end it or be read as a variable is refused. */
     @Test
-    void quotesAndBackslashesInTheCredentialCannotEndTheString() {
-        String conf = GatewayConfig.nginx(CredentialRelay.apiKey(null, "ab\"c\\d"));
-        assertThat(conf).contains("proxy_set_header x-api-key \"ab\\\"c\\\\d\";");
-        String bearer = GatewayConfig.nginx(CredentialRelay.oauthToken(null, "t\"; evil"));
-        assertThat(bearer).contains("proxy_set_header Authorization \"Bearer t\\\"; evil\";");
+    void aCredentialThatCouldEndTheStringOrNameAVariableIsRefused() {
+        for (String credential : List.of("ab\"c", "a\\b", "t\"; evil", "key$host", "new\nline", "with space")) {
+            assertThatThrownBy(() -> CredentialRelay.apiKey(null, credential)).as(credential)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining(credential);
+        }
+        assertThat(GatewayConfig.nginx(CredentialRelay.oauthToken(null, "sk-ant-oat01-Ab_9+/=")))
+                .contains("proxy_set_header Authorization \"Bearer sk-ant-oat01-Ab_9+/=\";");
     }
 
     @Test

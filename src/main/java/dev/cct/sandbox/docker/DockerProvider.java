@@ -150,7 +150,9 @@ public final class DockerProvider implements SandboxProvider {
             for (Container c : docker().listContainersCmd().withShowAll(true)
                     .withLabelFilter(List.of(SandboxLabels.SESSION)).exec()) {
                 SandboxLabels labels = SandboxLabels.from(c.getLabels()).orElse(null);
-                if (labels != null) {
+                // A gateway is part of its sandbox: listed, reaped and removed with it, not on its own.
+                boolean gateway = c.getLabels() != null && "gateway".equals(c.getLabels().get(DockerGateway.ROLE_LABEL));
+                if (labels != null && !gateway) {
                     result.add(new SandboxInfo(c.getId(), "docker", c.getState(),
                             Instant.ofEpochSecond(c.getCreated()).toString(), labels));
                 }
@@ -165,9 +167,11 @@ public final class DockerProvider implements SandboxProvider {
     public void remove(String id) throws SandboxException {
         try {
             List<String> networks = new ArrayList<>();
+            String session;
             try {
                 var inspected = docker().inspectContainerCmd(id).exec();
                 Map<String, String> labels = inspected.getConfig().getLabels();
+                session = labels == null ? null : labels.get(SandboxLabels.SESSION);
                 if (labels != null && labels.get(DockerGateway.NETWORK_LABEL) != null) {
                     networks.add(labels.get(DockerGateway.NETWORK_LABEL));
                 }
@@ -178,7 +182,20 @@ public final class DockerProvider implements SandboxProvider {
                 return;
             }
             docker().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
-            // A sandbox's own network goes with the last of its two containers, whichever is removed last.
+            // Its gateway shares its session: removed with it, and then the network they shared.
+            if (session != null) {
+                for (Container gateway : docker().listContainersCmd().withShowAll(true)
+                        .withLabelFilter(Map.of(SandboxLabels.SESSION, session, DockerGateway.ROLE_LABEL, "gateway")).exec()) {
+                    if (gateway.getLabels() != null && gateway.getLabels().get(DockerGateway.NETWORK_LABEL) != null) {
+                        networks.add(gateway.getLabels().get(DockerGateway.NETWORK_LABEL));
+                    }
+                    try {
+                        docker().removeContainerCmd(gateway.getId()).withForce(true).exec();
+                    } catch (NotFoundException gone) {
+                        // Removed by its own run meanwhile.
+                    }
+                }
+            }
             for (String network : networks) {
                 if (network != null && ownNetwork(network)) {
                     DockerGateway.removeNetwork(docker(), network);

@@ -46,9 +46,15 @@ function account(name) {
 
 const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
 const user = asRoot && req.user ? account(req.user) : null;
+// Where the trusted CAs are: the image's extra certificates and, under egress rules, the CA of the
+// interceptor that re-signs HTTPS. Without them Node (Claude Code), curl and git reject every TLS
+// connection the interceptor relays.
+const CA_VARIABLES = ["NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "GIT_SSL_CAINFO"];
+const trust = Object.fromEntries(CA_VARIABLES.filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
 const env = {
   PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
   LANG: "C.UTF-8",
+  ...trust,
   ...(user ? { HOME: user.home, USER: req.user, LOGNAME: req.user } : { HOME: process.env.HOME ?? "/root" }),
   ...req.env,
 };

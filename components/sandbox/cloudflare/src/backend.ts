@@ -18,6 +18,20 @@ export interface CreatedSandbox {
   workspaceRoot: string;
 }
 
+/**
+ * Where a sandbox may connect to. `allowlist` and `none` are kept the same way (cct puts Claude's
+ * API host on the list for both): HTTP and HTTPS to the listed hosts only, nothing else.
+ * A host is a name or a `*.example.com` pattern.
+ */
+export type EgressMode = "open" | "allowlist" | "none";
+
+export interface EgressPolicy {
+  mode: EgressMode;
+  hosts: string[];
+}
+
+export const OPEN_EGRESS: EgressPolicy = { mode: "open", hosts: [] };
+
 export interface ExecRequest {
   argv: string[];
   env?: Record<string, string>;
@@ -69,7 +83,8 @@ export interface SandboxBackend {
   /** Version of the sandbox runtime behind this backend (the @cloudflare/sandbox version, or "stub"). */
   readonly sdkVersion: string;
 
-  create(labels: Labels): Promise<CreatedSandbox>;
+  /** A policy other than open is in force before the sandbox runs anything, and stays so for its whole life. */
+  create(labels: Labels, egress: EgressPolicy): Promise<CreatedSandbox>;
   list(): Promise<SandboxInfo[]>;
   /** Extracts the tar stream under `dest` (an absolute path, created if missing). */
   uploadTar(id: string, dest: string, tar: ReadableStream<Uint8Array>, maxBytes: number): Promise<void>;

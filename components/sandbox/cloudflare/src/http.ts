@@ -3,7 +3,16 @@
 // The contract it implements is CONTRACT.md in this folder.
 
 import { constantTimeEquals } from "./auth";
-import { BackendError, errorMessage, type ExecRequest, type Labels, type SandboxBackend } from "./backend";
+import {
+  BackendError,
+  errorMessage,
+  OPEN_EGRESS,
+  type EgressMode,
+  type EgressPolicy,
+  type ExecRequest,
+  type Labels,
+  type SandboxBackend,
+} from "./backend";
 import { sseResponse, type SseFrame } from "./sse";
 
 /** The Worker's own version, reported by GET /health. */
@@ -23,6 +32,10 @@ const DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 const MAX_TIMEOUT_MS = 7 * 24 * 3600 * 1000;
 const ID_RE = /^[a-z0-9][a-z0-9-]{7,63}$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// The same host names cct accepts for --allow-host: a name, or "*." and a name for its subdomains.
+const HOST_RE = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const EGRESS_MODES: readonly EgressMode[] = ["open", "allowlist", "none"];
+const MAX_EGRESS_HOSTS = 500;
 
 export function createHandler<E extends HttpEnv>(backendFor: (env: E) => SandboxBackend) {
   return {
@@ -73,8 +86,11 @@ async function route<E extends HttpEnv>(
     if (method === "POST") {
       const body = await readJson(request);
       const labels = parseLabels(body["labels"]);
-      const created = await backend.create(labels);
-      return json(201, created);
+      const egress = parseEgress(body["egress"]);
+      const created = await backend.create(labels, egress);
+      // Echoed so that the client can tell this Worker from an older one that would ignore the
+      // field and leave the sandbox open.
+      return json(201, { ...created, egress });
     }
     if (method === "GET") return json(200, { sandboxes: await backend.list() });
     return noRoute(method, path);
@@ -188,6 +204,36 @@ function parseLabels(v: unknown): Labels {
     out[k] = val;
   }
   return out;
+}
+
+/** Absent or null: open, as before egress existed. */
+export function parseEgress(v: unknown): EgressPolicy {
+  if (v === undefined || v === null) return OPEN_EGRESS;
+  if (typeof v !== "object" || Array.isArray(v)) throw bad('egress must be an object {"mode":...,"hosts":[...]}');
+  const o = v as Record<string, unknown>;
+  const mode = o["mode"];
+  if (typeof mode !== "string" || !(EGRESS_MODES as readonly string[]).includes(mode)) {
+    throw bad(`egress.mode must be "open", "allowlist" or "none"`);
+  }
+  const raw = o["hosts"] ?? [];
+  if (!Array.isArray(raw)) throw bad("egress.hosts must be an array of strings");
+  if (raw.length > MAX_EGRESS_HOSTS) throw bad(`egress.hosts has more than ${MAX_EGRESS_HOSTS} entries`);
+  const hosts: string[] = [];
+  raw.forEach((h: unknown, i: number) => {
+    if (typeof h !== "string") throw bad(`egress.hosts[${i}] must be a string`);
+    const host = h.trim().toLowerCase();
+    if (host.length > 253 || !HOST_RE.test(host)) {
+      throw bad(`egress.hosts[${i}]: "${h.slice(0, 100)}" is not a host name or *.domain pattern (no scheme, port or path)`);
+    }
+    if (!hosts.includes(host)) hosts.push(host);
+  });
+  if (mode === "open") {
+    if (hosts.length > 0) throw bad('egress.hosts needs mode "allowlist" or "none"');
+    return OPEN_EGRESS;
+  }
+  // An empty list would shut Claude Code out of its own API: the run could only fail.
+  if (hosts.length === 0) throw bad(`egress mode "${mode}" needs at least one host (Claude's API host)`);
+  return { mode: mode as EgressMode, hosts };
 }
 
 function parseExecRequest(body: Record<string, unknown>): ExecRequest {

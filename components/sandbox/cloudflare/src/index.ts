@@ -7,8 +7,11 @@ import { createHandler, type HttpEnv } from "./http";
 import { cloudflarePlatform, SdkBackend, type SdkEnv } from "./sdkBackend";
 import { StubBackend } from "./stubBackend";
 
-export { Sandbox } from "@cloudflare/sandbox";
+export { Sandbox } from "./sandboxObject";
 export { SandboxRegistry } from "./registry";
+// The containers' outbound interception (egress rules) calls back into the Worker through this
+// entrypoint; without the export every locked sandbox fails to start.
+export { ContainerProxy } from "@cloudflare/sandbox";
 
 interface Env extends HttpEnv, SdkEnv {
   BACKEND?: string;

@@ -1,5 +1,6 @@
-// The SandboxBackend over Cloudflare's Sandbox SDK. This is the ONLY module that calls
-// @cloudflare/sandbox, so moving to SDK 1.x means rewriting this file and nothing else.
+// The SandboxBackend over Cloudflare's Sandbox SDK. With sandboxObject.ts (the Durable Object
+// class) it is the only code that calls @cloudflare/sandbox, so moving to SDK 1.x means rewriting
+// these two files and nothing else.
 //
 // How the contract maps onto SDK 0.12:
 // - A sandbox is `getSandbox(env.Sandbox, id)` (a Durable Object with its container); its labels
@@ -10,18 +11,20 @@
 //   numbers (seq) are stable and a re-attach gets exactly what it missed. The SDK's own
 //   streamProcessLogs cannot do that: it replays all stdout, then all stderr, as two blobs.
 // - Archives: GNU tar in the container, the tar file moved with writeFile / readFileStream.
+// - Egress: an allowlist or none is handed to the sandbox object (configureEgress) before the
+//   command that starts its container, because the container reads it only when it starts.
 
 import {
   getSandbox,
   parseSSEStream,
   streamFile,
   type ExecEvent as SdkExecEvent,
-  type Sandbox,
 } from "@cloudflare/sandbox";
 import {
   BackendError,
   notFound,
   type CreatedSandbox,
+  type EgressPolicy,
   type ExecEvent,
   type ExecRequest,
   type ExecStarted,
@@ -32,6 +35,7 @@ import {
 } from "./backend";
 import { firstLineAfter, JournalReader, parseLine, type JournalLine } from "./journal";
 import type { SandboxRegistry } from "./registry";
+import type { Sandbox } from "./sandboxObject";
 import { shJoin, shQuote } from "./shell";
 
 /** Keep equal to the exact version in package.json and the Dockerfile's FROM tag (a unit test checks). */
@@ -71,7 +75,10 @@ export interface SdkEnv {
 }
 
 /** The part of the SDK's sandbox handle this backend uses. */
-export type SandboxHandle = Pick<Sandbox, "exec" | "execStream" | "startProcess" | "writeFile" | "readFileStream" | "mkdir" | "destroy">;
+export type SandboxHandle = Pick<
+  Sandbox,
+  "exec" | "execStream" | "startProcess" | "writeFile" | "readFileStream" | "mkdir" | "destroy" | "configureEgress"
+>;
 
 /** The part of the registry this backend uses. */
 export type RegistryHandle = Pick<SandboxRegistry, "add" | "has" | "remove" | "list">;
@@ -115,10 +122,12 @@ export class SdkBackend implements SandboxBackend {
     this.execRoot = `${platform.layout.tmp}/exec`;
   }
 
-  async create(labels: Labels): Promise<CreatedSandbox> {
+  async create(labels: Labels, egress: EgressPolicy): Promise<CreatedSandbox> {
     const id = crypto.randomUUID();
     await this.registry().add({ id, labels, createdAt: new Date().toISOString() });
     try {
+      // Open sends nothing: the object keeps the SDK's defaults, as before egress existed.
+      if (egress.mode !== "open") await this.sandbox(id).configureEgress(egress.mode, egress.hosts);
       // Starts the container now, so a sandbox that cannot start fails here and not mid-run.
       await this.run(id, `mkdir -p ${shQuote(this.execRoot)} && chmod 700 ${shQuote(this.layout.tmp)}`);
     } catch (e) {

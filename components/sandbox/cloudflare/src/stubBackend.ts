@@ -4,7 +4,8 @@
 // It runs no process. Each exec is a timeline computed at start by stubScript.ts; streaming it
 // means waiting for each event's due time, so an exec "keeps running" with nobody listening and a
 // re-attach replays exactly what was missed. State lives in the isolate's memory: restarting
-// wrangler forgets every sandbox.
+// wrangler forgets every sandbox. An egress policy is only recorded (egressOf): there is no
+// network to keep it on.
 //
 // Command set (the same table is in CONTRACT.md, "Stub backend commands"). argv[0] names the
 // command (a directory part is ignored); `sh -c SCRIPT` / `bash -c SCRIPT` run a script of commands
@@ -24,6 +25,7 @@ import {
   BackendError,
   notFound,
   type CreatedSandbox,
+  type EgressPolicy,
   type ExecEvent,
   type ExecRequest,
   type ExecStarted,
@@ -63,6 +65,7 @@ interface Exec {
 
 interface StubSandbox {
   info: SandboxInfo;
+  egress: EgressPolicy;
   /** Absolute normalized path -> node. "/" is implicit. */
   files: Map<string, Node>;
   execs: Map<string, Exec>;
@@ -73,16 +76,23 @@ export class StubBackend implements SandboxBackend {
   private readonly sandboxes = new Map<string, StubSandbox>();
   private nextPid = 100;
 
-  async create(labels: Labels): Promise<CreatedSandbox> {
+  async create(labels: Labels, egress: EgressPolicy): Promise<CreatedSandbox> {
     const id = crypto.randomUUID();
     const sb: StubSandbox = {
       info: { id, labels: { ...labels }, createdAt: new Date().toISOString() },
+      egress: { mode: egress.mode, hosts: [...egress.hosts] },
       files: new Map(),
       execs: new Map(),
     };
     for (const dir of [HOME, WORKSPACE]) mkdirs(sb.files, dir);
     this.sandboxes.set(id, sb);
     return { id, home: HOME, user: USER, workspaceRoot: WORKSPACE };
+  }
+
+  /** The policy a sandbox was created with, as the SDK backend would have applied it. */
+  egressOf(id: string): EgressPolicy {
+    const { mode, hosts } = this.sandbox(id).egress;
+    return { mode, hosts: [...hosts] };
   }
 
   async list(): Promise<SandboxInfo[]> {

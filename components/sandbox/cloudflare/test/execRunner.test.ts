@@ -9,10 +9,10 @@ import { test } from "node:test";
 
 const runner = join(process.env["CCT_WORKER_DIR"]!, "container", "cct-exec.mjs");
 
-function exec(req: Record<string, unknown>) {
+function exec(req: Record<string, unknown>, runnerEnv: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "cct-exec-"));
   writeFileSync(join(dir, "request.json"), JSON.stringify({ cwd: dir, env: {}, user: "cct-test-nobody", ...req }));
-  const r = spawnSync(process.execPath, [runner, dir], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [runner, dir], { encoding: "utf8", env: { ...process.env, ...runnerEnv } });
   assert.equal(r.status, 0, r.stderr);
   // The request carries the run's keys: it must not outlive the runner's reading it.
   assert.equal(existsSync(join(dir, "request.json")), false);
@@ -51,4 +51,14 @@ test("a command that cannot start is an error event", () => {
   const ev = exec({ argv: ["/nonexistent/cmd"] });
   assert.deepEqual(ev.map((e) => e.type), ["start", "error"]);
   assert.equal(ev[1]!.code, "exec_failed");
+});
+
+test("the CA variables of the runner's own environment reach the command; nothing else of it does", () => {
+  const ev = exec(
+    { argv: ["sh", "-c", 'printf "%s|%s|%s" "$NODE_EXTRA_CA_CERTS" "$SSL_CERT_FILE" "$CCT_NOT_PASSED"'], env: {} },
+    { NODE_EXTRA_CA_CERTS: "/etc/cloudflare/certs/cloudflare-containers-ca.crt", SSL_CERT_FILE: "/etc/ssl/certs/ca-certificates.crt", CCT_NOT_PASSED: "x" },
+  );
+  assert.equal(out(ev, "stdout"), "/etc/cloudflare/certs/cloudflare-containers-ca.crt|/etc/ssl/certs/ca-certificates.crt|");
+  const overridden = exec({ argv: ["sh", "-c", 'printf "%s" "$NODE_EXTRA_CA_CERTS"'], env: { NODE_EXTRA_CA_CERTS: "/mine.crt" } }, { NODE_EXTRA_CA_CERTS: "/theirs.crt" });
+  assert.equal(out(overridden, "stdout"), "/mine.crt");
 });

@@ -144,3 +144,56 @@ test("list shows labels and creation time", async () => {
   assert.deepEqual(mine.labels, { run: "t" });
   assert.ok(!Number.isNaN(Date.parse(mine.createdAt)));
 });
+
+async function create(body: unknown): Promise<Response> {
+  return call("POST", "/v1/sandboxes", { body: JSON.stringify(body) });
+}
+
+test("create keeps the egress policy it is given, lowercased and without repeats, and echoes it", async () => {
+  const res = await create({ labels: { run: "e" }, egress: { mode: "allowlist", hosts: ["api.anthropic.com", "*.Example.com", "api.anthropic.com"] } });
+  assert.equal(res.status, 201);
+  const body = (await res.json()) as { id: string; egress: unknown };
+  const expected = { mode: "allowlist", hosts: ["api.anthropic.com", "*.example.com"] };
+  assert.deepEqual(body.egress, expected);
+  assert.deepEqual(backend.egressOf(body.id), expected);
+  const none = (await (await create({ egress: { mode: "none", hosts: ["llm.gateway.example"] } })).json()) as { id: string };
+  assert.deepEqual(backend.egressOf(none.id), { mode: "none", hosts: ["llm.gateway.example"] });
+});
+
+test("a create without egress, with null or with mode open is open and records no host", async () => {
+  for (const body of [{ labels: {} }, { egress: null }, { egress: { mode: "open" } }, { egress: { mode: "open", hosts: [] } }]) {
+    const res = await create(body);
+    assert.equal(res.status, 201, JSON.stringify(body));
+    const created = (await res.json()) as { id: string; egress: unknown };
+    assert.deepEqual(created.egress, { mode: "open", hosts: [] });
+    assert.deepEqual(backend.egressOf(created.id), { mode: "open", hosts: [] });
+  }
+});
+
+test("a bad egress is refused with 400 bad_request naming the field, and creates nothing", async () => {
+  const cases: [unknown, RegExp][] = [
+    [{ mode: "closed", hosts: ["a.example"] }, /^egress\.mode must be "open", "allowlist" or "none"$/],
+    [{ hosts: ["a.example"] }, /^egress\.mode must be/],
+    [{ mode: "ALLOWLIST", hosts: ["a.example"] }, /^egress\.mode must be/],
+    [{ mode: "allowlist", hosts: ["a.example", 7] }, /^egress\.hosts\[1\] must be a string$/],
+    [{ mode: "allowlist", hosts: [null] }, /^egress\.hosts\[0\] must be a string$/],
+    [{ mode: "allowlist", hosts: "a.example" }, /^egress\.hosts must be an array of strings$/],
+    [{ mode: "allowlist", hosts: ["https://a.example"] }, /^egress\.hosts\[0\]: "https:\/\/a\.example" is not a host name/],
+    [{ mode: "allowlist", hosts: ["a.example:443"] }, /is not a host name/],
+    [{ mode: "allowlist", hosts: ["*"] }, /is not a host name/],
+    [{ mode: "allowlist", hosts: [] }, /^egress mode "allowlist" needs at least one host/],
+    [{ mode: "none" }, /^egress mode "none" needs at least one host/],
+    [{ mode: "open", hosts: ["a.example"] }, /^egress\.hosts needs mode "allowlist" or "none"$/],
+    ["allowlist", /^egress must be an object/],
+    [["allowlist"], /^egress must be an object/],
+  ];
+  const before = (await backend.list()).length;
+  for (const [egress, message] of cases) {
+    const res = await create({ labels: { run: "bad" }, egress });
+    assert.equal(res.status, 400, JSON.stringify(egress));
+    const err = (await res.json()) as { code: string; message: string };
+    assert.equal(err.code, "bad_request");
+    assert.match(err.message, message, JSON.stringify(egress));
+  }
+  assert.equal((await backend.list()).length, before);
+});

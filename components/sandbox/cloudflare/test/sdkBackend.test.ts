@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
-import type { ExecEvent, SandboxInfo } from "../src/backend";
+import { OPEN_EGRESS, type ExecEvent, type SandboxInfo } from "../src/backend";
 import { SdkBackend, type Platform, type RegistryHandle, type SandboxHandle } from "../src/sdkBackend";
 import { readTar, writeTar } from "../src/tar";
 
@@ -27,9 +27,18 @@ function sh(cmd: string): Promise<{ exitCode: number; stdout: string; stderr: st
   });
 }
 
-function fakeSandbox(): SandboxHandle {
+/** What each sandbox was asked, in order: "egress MODE HOSTS" or "exec CMD". */
+const calls = new Map<string, string[]>();
+const log = (id: string, line: string) => calls.set(id, [...(calls.get(id) ?? []), line]);
+
+function fakeSandbox(id: string): SandboxHandle {
   const handle = {
+    async configureEgress(mode: string, hosts: string[]) {
+      log(id, `egress ${mode} ${hosts.join(",")}`);
+      if (hosts.includes("refused.invalid")) throw new Error("interception unavailable");
+    },
     async exec(cmd: string) {
+      log(id, `exec ${cmd}`);
       const r = await sh(cmd);
       return { ...r, success: r.exitCode === 0, command: cmd, duration: 0, timestamp: new Date().toISOString() };
     },
@@ -101,7 +110,7 @@ const registry = {
 } as RegistryHandle;
 
 const platform: Platform = {
-  sandbox: () => fakeSandbox(),
+  sandbox: (id) => fakeSandbox(id),
   registry: () => registry,
   layout: {
     runner: join(process.env["CCT_WORKER_DIR"]!, "container", "cct-exec.mjs"),
@@ -123,7 +132,7 @@ const text = (evs: ExecEvent[], type: "stdout" | "stderr") =>
   evs.map((e) => (e.type === type ? Buffer.from(e.data).toString() : "")).join("");
 
 test("upload, exec with streaming and re-attach, status, download with excludes, destroy", async () => {
-  const { id, user, workspaceRoot } = await backend.create({ run: "sdk-test" });
+  const { id, user, workspaceRoot } = await backend.create({ run: "sdk-test" }, OPEN_EGRESS);
   assert.equal(user, userInfo().username);
   assert.deepEqual((await backend.list()).map((s) => s.labels), [{ run: "sdk-test" }]);
 
@@ -156,7 +165,7 @@ test("upload, exec with streaming and re-attach, status, download with excludes,
 });
 
 test("a running exec streams live and times out with 124", async () => {
-  const { id } = await backend.create({});
+  const { id } = await backend.create({}, OPEN_EGRESS);
   const started = await backend.startExec(id, { argv: ["sh", "-c", "echo first; sleep 30"], timeoutMs: 800 });
   const status = await backend.execStatus(id, started.execId);
   assert.equal(status.running, true);
@@ -166,4 +175,28 @@ test("a running exec streams live and times out with 124", async () => {
   await assert.rejects(backend.execStatus(id, "00000000-0000-4000-8000-000000000000"), /not found/);
   await assert.rejects(backend.downloadTar(id, join(root, "missing"), []), /not found/);
   await backend.destroy(id);
+});
+
+test("a locked policy reaches the sandbox object before the command that starts its container; open sends nothing", async () => {
+  const locked = await backend.create({}, { mode: "allowlist", hosts: ["api.anthropic.com", "*.example.com"] });
+  const seen = calls.get(locked.id)!;
+  assert.equal(seen[0], "egress allowlist api.anthropic.com,*.example.com");
+  assert.match(seen[1]!, /^exec mkdir -p /);
+  const none = await backend.create({}, { mode: "none", hosts: ["api.anthropic.com"] });
+  assert.equal(calls.get(none.id)![0], "egress none api.anthropic.com");
+  const open = await backend.create({}, OPEN_EGRESS);
+  assert.ok(calls.get(open.id)!.every((c) => !c.startsWith("egress")));
+  for (const id of [locked.id, none.id, open.id]) await backend.destroy(id);
+});
+
+test("a policy that cannot be applied fails the create before any command, and leaves no sandbox", async () => {
+  const before = (await backend.list()).length;
+  await assert.rejects(backend.create({}, { mode: "allowlist", hosts: ["refused.invalid"] }), (e: { status?: number; message?: string }) => {
+    assert.equal(e.status, 503);
+    assert.match(e.message!, /interception unavailable/);
+    return true;
+  });
+  assert.equal((await backend.list()).length, before);
+  const failed = [...calls.values()].find((c) => c[0] === "egress allowlist refused.invalid")!;
+  assert.deepEqual(failed, ["egress allowlist refused.invalid"]);
 });

@@ -84,15 +84,11 @@ public final class ProviderOptions {
         if (kind != ProviderKind.DOCKER && keysOutside) {
             throw CctException.badInput("--keys-outside applies to --sandbox docker only", "remove it");
         }
-        if (kind == ProviderKind.CLOUDFLARE && !policy.open()) {
-            throw CctException.badInput("--egress " + policy.mode().flag() + " is not kept on --sandbox cloudflare yet:"
-                    + " cct's Worker does not apply outbound rules", "use --sandbox docker or e2b for controlled internet access");
-        }
         checkKeys(kind, secrets);
         return switch (kind) {
             case DOCKER -> policy.open() && !keysOutside ? docker : docker.withEgress(policy, relay(secrets));
             case E2B -> E2bSettings.parse(template, secrets).withEgress(policy);
-            case CLOUDFLARE -> CloudflareSettings.parse(secrets);
+            case CLOUDFLARE -> CloudflareSettings.parse(secrets).withEgress(policy);
         };
     }
 

@@ -1,6 +1,7 @@
 package dev.cct.sandbox.cloudflare;
 
 import dev.cct.core.Progress;
+import dev.cct.sandbox.EgressPolicy;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;
@@ -17,16 +18,22 @@ import java.util.Optional;
 public final class CloudflareProvider implements SandboxProvider {
     private final WorkerApi api;
     private final StreamTuning tuning;
+    private final EgressPolicy egress;
 
     /** Reads and checks the Worker's URL and token: a missing or malformed one is bad input, before any call. */
     public CloudflareProvider(CloudflareSettings settings) {
-        this(settings.config(), StreamTuning.DEFAULT, WorkerRetries.CALLS);
+        this(settings.config(), StreamTuning.DEFAULT, WorkerRetries.CALLS, settings.egress());
     }
 
     /** With other patience: tests use a short idle timeout and quick retries, so fault injection runs in seconds. */
     CloudflareProvider(WorkerConfig config, StreamTuning tuning, RetryPolicy calls) {
+        this(config, tuning, calls, EgressPolicy.OPEN);
+    }
+
+    CloudflareProvider(WorkerConfig config, StreamTuning tuning, RetryPolicy calls, EgressPolicy egress) {
         this.api = new WorkerApi(config, tuning.idleTimeout(), calls);
         this.tuning = tuning;
+        this.egress = egress;
     }
 
     /**
@@ -44,7 +51,7 @@ public final class CloudflareProvider implements SandboxProvider {
     @Override
     public Sandbox create(SandboxLabels labels, Progress progress) throws SandboxException, InterruptedException {
         progress.start("Starting Cloudflare sandbox");
-        WorkerApi.Created created = api.create(labels.asMap());
+        WorkerApi.Created created = api.create(labels.asMap(), egress);
         progress.done("Cloudflare sandbox " + created.id() + " ready");
         return new CloudflareSandbox(api, created, tuning, progress);
     }
@@ -76,6 +83,6 @@ public final class CloudflareProvider implements SandboxProvider {
 
     @Override
     public String toString() {
-        return "CloudflareProvider[" + api.worker() + "]";
+        return "CloudflareProvider[" + api.worker() + (egress.open() ? "" : ", egress=" + egress.mode().flag()) + "]";
     }
 }

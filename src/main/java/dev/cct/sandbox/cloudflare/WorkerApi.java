@@ -3,6 +3,7 @@ package dev.cct.sandbox.cloudflare;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cct.core.Json;
+import dev.cct.sandbox.EgressPolicy;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.http.CallException;
 import dev.cct.sandbox.http.HttpCalls;
@@ -83,18 +84,48 @@ final class WorkerApi {
         return json.path("version").asText("?");
     }
 
-    /** {@code POST /v1/sandboxes}. Sent again only when it provably never left. */
-    Created create(Map<String, String> labels) throws SandboxException, InterruptedException {
+    /**
+     * {@code POST /v1/sandboxes}, with {@code "egress":{"mode":...,"hosts":[...]}} when the policy is not open (an open
+     * one sends the body of before). Sent again only when it provably never left.
+     */
+    Created create(Map<String, String> labels, EgressPolicy egress) throws SandboxException, InterruptedException {
         ObjectNode body = Json.mapper().createObjectNode();
         ObjectNode labelNode = body.putObject("labels");
         labels.forEach(labelNode::put);
+        if (!egress.open()) {
+            ObjectNode rules = body.putObject("egress");
+            rules.put("mode", egress.mode().flag());
+            egress.hosts().forEach(rules.putArray("hosts")::add);
+        }
         JsonNode json = call(authorized(url("v1/sandboxes")).post(jsonBody(body)).build(), HttpCalls.Safety.ONCE,
                 "create a sandbox");
         String id = json.path("id").asText("");
         if (id.isEmpty()) {
             throw new SandboxException("the Worker answered without a sandbox id while creating a sandbox");
         }
+        if (!egress.open() && !keeps(json.path("egress"), egress)) {
+            // A Worker deployed before egress existed ignores the field: its sandbox would be open.
+            try {
+                delete(id);
+            } catch (SandboxException e) {
+                throw new SandboxException("the Worker at " + worker() + " does not keep --egress " + egress.mode().flag()
+                        + ", and destroying its open sandbox " + id + " failed too (" + e.getMessage()
+                        + "); run 'cct sandboxes clean', then redeploy the Worker with 'cct cloudflare deploy'", e);
+            }
+            throw new SandboxException("the Worker at " + worker() + " does not keep --egress " + egress.mode().flag()
+                    + " (it answered without the policy: it predates egress rules); redeploy it with 'cct cloudflare deploy'");
+        }
         return new Created(id, json.path("home").asText("/root"), json.path("user").asText("root"));
+    }
+
+    /** Whether the create answer echoes the policy sent, mode and hosts alike. */
+    private static boolean keeps(JsonNode echoed, EgressPolicy egress) {
+        if (!egress.mode().flag().equals(echoed.path("mode").asText(null))) {
+            return false;
+        }
+        List<String> hosts = new ArrayList<>();
+        echoed.path("hosts").forEach(h -> hosts.add(h.asText()));
+        return hosts.equals(egress.hosts());
     }
 
     List<Listed> list() throws SandboxException, InterruptedException {

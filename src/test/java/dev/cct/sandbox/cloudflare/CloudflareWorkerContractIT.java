@@ -10,10 +10,12 @@ import dev.cct.archive.SafeExtractor;
 import dev.cct.core.Json;
 import dev.cct.core.Progress;
 import dev.cct.core.Secrets;
+import dev.cct.sandbox.EgressPolicy;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import dev.cct.sandbox.SandboxLabels;
 import dev.cct.sandbox.SandboxProvider;
+import dev.cct.sandbox.http.LocalServer;
 import dev.cct.testing.Needs;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -26,6 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,8 +67,12 @@ class CloudflareWorkerContractIT {
     }
 
     private static CloudflareProvider provider(String withToken) {
+        return provider(withToken, EgressPolicy.OPEN);
+    }
+
+    private static CloudflareProvider provider(String withToken, EgressPolicy egress) {
         return new CloudflareProvider(WorkerConfig.from(Secrets.of(Map.of(Secrets.CLOUDFLARE_SANDBOX_URL, url, Secrets.CLOUDFLARE_SANDBOX_TOKEN, withToken))),
-                CloudflareSandboxTest.QUICK, CloudflareSandboxTest.QUICK_CALLS);
+                CloudflareSandboxTest.QUICK, CloudflareSandboxTest.QUICK_CALLS, egress);
     }
 
     private Sandbox sandbox() throws Exception {
@@ -236,5 +246,34 @@ class CloudflareWorkerContractIT {
         provider(token).remove(sandbox.id());
         assertThatThrownBy(() -> sandbox.exec(sh("echo hi"), new Recorder()))
                 .isInstanceOf(SandboxException.class).hasMessageContaining("is gone");
+    }
+
+    @Test
+    void theWorkerEchoesTheEgressPolicySoTheClientAcceptsItsLockedSandbox() throws Exception {
+        for (EgressPolicy policy : List.of(EgressPolicy.of("allowlist", List.of("*.example.com"), List.of("github"), null),
+                EgressPolicy.of("none", List.of(), List.of(), null))) {
+            Sandbox sandbox = provider(token, policy).create(SandboxLabels.forThisProcess(), Progress.NONE);
+            created.add(sandbox);
+            Recorder output = new Recorder();
+            assertThat(sandbox.exec(sh("echo locked"), output)).isZero();
+            assertThat(output.out()).isEqualTo("locked\n");
+        }
+    }
+
+    @Test
+    void aBadEgressIsRefusedWithTheWordsOfTheJavaFake() throws Exception {
+        Map<String, String> cases = Map.of(
+                "{\"mode\":\"closed\",\"hosts\":[\"a.example\"]}", "egress.mode must be \"open\", \"allowlist\" or \"none\"",
+                "{\"mode\":\"allowlist\",\"hosts\":[\"a.example\",7]}", "egress.hosts[1] must be a string",
+                "{\"mode\":\"none\",\"hosts\":[]}", "egress mode \"none\" needs at least one host (Claude's API host)");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Request request = new Request.Builder().url(url + "/v1/sandboxes").header("Authorization", "Bearer " + token)
+                    .post(RequestBody.create("{\"labels\":{},\"egress\":" + c.getKey() + "}", MediaType.get("application/json")))
+                    .build();
+            try (Response response = LocalServer.CLIENT.newCall(request).execute()) {
+                assertThat(response.code()).as(c.getKey()).isEqualTo(400);
+                assertThat(Json.mapper().readTree(response.body().string()).path("message").asText()).isEqualTo(c.getValue());
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.cct.testing.cloudflare;
 
+import dev.cct.sandbox.EgressPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +18,13 @@ final class FakeSandbox {
     final Path root;
     final Path home;
     final Map<String, FakeExec> execs = new ConcurrentHashMap<>();
+    /** Recorded only: the fake's commands run on this machine's network whatever it says. */
+    final EgressPolicy egress;
 
-    FakeSandbox(String id, Map<String, String> labels, Path root) throws IOException {
+    FakeSandbox(String id, Map<String, String> labels, Path root, EgressPolicy egress) throws IOException {
         this.id = id;
         this.labels = Map.copyOf(labels);
+        this.egress = egress;
         this.root = root;
         this.home = root.resolve("home/user");
         Files.createDirectories(home);

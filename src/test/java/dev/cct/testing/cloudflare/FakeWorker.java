@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cct.archive.SafeExtractor;
 import dev.cct.archive.TarWriter;
+import dev.cct.sandbox.EgressPolicy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -23,12 +24,16 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 
 /**
  * A Java stand-in for cct's Cloudflare Worker that speaks its HTTP contract (components/sandbox/cloudflare/CONTRACT.md)
@@ -45,6 +50,9 @@ import java.util.concurrent.Executors;
 public final class FakeWorker implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The Worker's check of a host (src/http.ts): a name, or "*." and a name. */
+    private static final Pattern HOST = Pattern.compile(
+            "(\\*\\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     private final HttpServer server;
     private final ExecutorService threads;
@@ -102,6 +110,11 @@ public final class FakeWorker implements AutoCloseable {
         return List.copyOf(sandboxes.keySet());
     }
 
+    /** The egress policy a live sandbox was created with, as the Worker would have applied it; open when none was sent. */
+    public EgressPolicy egress(String sandboxId) {
+        return sandboxes.get(sandboxId).egress;
+    }
+
     /** The home folder of a live sandbox, for tests that look inside. */
     public Path home(String sandboxId) {
         return sandboxes.get(sandboxId).home;
@@ -114,8 +127,12 @@ public final class FakeWorker implements AutoCloseable {
 
     /** Creates a sandbox directly, as another cct run would have (for list and clean tests). */
     public String createSandbox(Map<String, String> labels) throws IOException {
+        return createSandbox(labels, EgressPolicy.OPEN);
+    }
+
+    private String createSandbox(Map<String, String> labels, EgressPolicy egress) throws IOException {
         String id = "sbx-" + randomHex(8);
-        sandboxes.put(id, new FakeSandbox(id, labels, root.resolve(id)));
+        sandboxes.put(id, new FakeSandbox(id, labels, root.resolve(id), egress));
         return id;
     }
 
@@ -249,10 +266,64 @@ public final class FakeWorker implements AutoCloseable {
         if (body != null) {
             body.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
         }
-        String id = createSandbox(labels);
+        EgressPolicy egress = egress(body == null ? null : body.get("egress"));
+        String id = createSandbox(labels, egress);
         String home = sandboxes.get(id).home.toString();
-        json(exchange, 201, JSON.createObjectNode().put("id", id).put("home", home)
-                .put("user", System.getProperty("user.name")).put("workspaceRoot", home));
+        ObjectNode created = JSON.createObjectNode().put("id", id).put("home", home)
+                .put("user", System.getProperty("user.name")).put("workspaceRoot", home);
+        ObjectNode echoed = created.putObject("egress").put("mode", egress.mode().flag());
+        egress.hosts().forEach(echoed.putArray("hosts")::add);
+        json(exchange, 201, created);
+    }
+
+    /** The Worker's rules and messages for the create body's {@code egress} (src/http.ts, parseEgress). */
+    private static EgressPolicy egress(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return EgressPolicy.OPEN;
+        }
+        if (!node.isObject()) {
+            throw new Refusal(400, "bad_request", "egress must be an object {\"mode\":...,\"hosts\":[...]}");
+        }
+        JsonNode mode = node.get("mode");
+        EgressPolicy.Mode parsed = null;
+        for (EgressPolicy.Mode m : EgressPolicy.Mode.values()) {
+            if (mode != null && mode.isTextual() && m.flag().equals(mode.textValue())) {
+                parsed = m;
+            }
+        }
+        if (parsed == null) {
+            throw new Refusal(400, "bad_request", "egress.mode must be \"open\", \"allowlist\" or \"none\"");
+        }
+        JsonNode raw = node.get("hosts");
+        if (raw != null && !raw.isNull() && !raw.isArray()) {
+            throw new Refusal(400, "bad_request", "egress.hosts must be an array of strings");
+        }
+        if (raw != null && raw.size() > 500) {
+            throw new Refusal(400, "bad_request", "egress.hosts has more than 500 entries");
+        }
+        Set<String> hosts = new LinkedHashSet<>();
+        for (int i = 0; raw != null && i < raw.size(); i++) {
+            if (!raw.get(i).isTextual()) {
+                throw new Refusal(400, "bad_request", "egress.hosts[" + i + "] must be a string");
+            }
+            String host = raw.get(i).textValue().strip().toLowerCase(Locale.ROOT);
+            if (host.length() > 253 || !HOST.matcher(host).matches()) {
+                String given = raw.get(i).textValue();
+                throw new Refusal(400, "bad_request", "egress.hosts[" + i + "]: \"" + given.substring(0, Math.min(100, given.length()))
+                        + "\" is not a host name or *.domain pattern (no scheme, port or path)");
+            }
+            hosts.add(host);
+        }
+        if (parsed == EgressPolicy.Mode.OPEN) {
+            if (!hosts.isEmpty()) {
+                throw new Refusal(400, "bad_request", "egress.hosts needs mode \"allowlist\" or \"none\"");
+            }
+            return EgressPolicy.OPEN;
+        }
+        if (hosts.isEmpty()) {
+            throw new Refusal(400, "bad_request", "egress mode \"" + parsed.flag() + "\" needs at least one host (Claude's API host)");
+        }
+        return new EgressPolicy(parsed, List.copyOf(hosts));
     }
 
     private void list(HttpExchange exchange) throws IOException {

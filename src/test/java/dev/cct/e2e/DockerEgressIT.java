@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --egress allowlist} on the real engine, every packet between containers on a network this test makes: a
- * host Claude may reach and one it may not, both serving HTTP and UDP, and the scripted fake model in a container of
+ * host Claude may reach and one it may not, both serving HTTP, HTTPS and UDP, and the scripted fake model in a container of
  * its own that answers only calls carrying the real key. Claude (the real CLI) runs probes of every way out; only the
  * allowed host through the proxy works, the summary counts the refusals, and the key is nowhere in the sandbox.
  */
@@ -66,17 +66,15 @@ class DockerEgressIT {
     void anAllowListLetsOnlyItsHostsThroughAndKeepsTheKeyOutOfTheSandbox() throws Exception {
         String allowed = java("allowed", "allowed.test", "dev.cct.testing.EgressTargetMain", "serve", "allowed");
         String blocked = java("blocked", "blocked.test", "dev.cct.testing.EgressTargetMain", "serve", "blocked");
-        java("model", "model.test", "dev.cct.testing.FakeAnthropicMain", "egress", "8000", KEY, "30");
         for (String container : containers) {
             await().atMost(Duration.ofMinutes(1)).until(() -> docker("logs", container).contains("listening"));
         }
+        CctProcess cct = cctWithModel(30);
         String allowedIp = address(allowed);
         String blockedIp = address(blocked);
         // The hosts are there for whoever may reach them: the sandbox's failures below are the policy's doing.
         assertThat(runJava("dev.cct.testing.EgressTargetMain", "probe", blockedIp)).contains("tcp ok udp ok");
 
-        CctProcess cct = new CctProcess(dir).env("ANTHROPIC_API_KEY", KEY).env("ANTHROPIC_BASE_URL", "http://model.test:8000")
-                .env("CCT_DOCKER_GATEWAY_NETWORK", network);
         CctProcess process = cct.start("--sandbox", "docker", "--egress", "allowlist", "--allow-host", "allowed.test",
                 "--env", "BLOCKED_IP=" + blockedIp, "--env", "ALLOWED_IP=" + allowedIp, "--env", "CLAUDE_CODE_MAX_RETRIES=0",
                 "--prompt", "probe every way out", "--output", "out", "--output-format", "json");
@@ -99,7 +97,7 @@ class DockerEgressIT {
         CctProcess.Result result = process.await(LIMIT);
         assertThat(result.code()).as(result.err()).isZero();
         String probes = Files.readString(dir.resolve("out/probes.txt"));
-        assertThat(probes).contains("allowed-http ok 200", "blocked-http fail", "blocked-https fail", "allowed-other-port fail",
+        assertThat(probes).contains("allowed-http ok 200", "allowed-https ok 200", "blocked-http fail", "blocked-https fail", "allowed-other-port fail",
                 "direct-tcp fail", "direct-tcp-allowed fail", "dns-blocked fail", "dns-outside fail", "udp fail");
         JsonNode summary = Json.mapper().readTree(result.out().strip());
         assertThat(summary.path("egress").path("policy").asText()).isEqualTo("allowlist");
@@ -114,12 +112,9 @@ class DockerEgressIT {
     /** --keys-outside with open egress: the sandbox keeps its usual network, and still never holds the key. */
     @Test
     void keysOutsideWithOpenEgressStillKeepTheKeyOutOfTheSandbox() throws Exception {
-        java("model", "model.test", "dev.cct.testing.FakeAnthropicMain", "egress", "8000", KEY, "1");
-        await().atMost(Duration.ofMinutes(1)).until(() -> docker("logs", containers.get(0)).contains("listening"));
-        CctProcess process = new CctProcess(dir).env("ANTHROPIC_API_KEY", KEY).env("ANTHROPIC_BASE_URL", "http://model.test:8000")
-                .env("CCT_DOCKER_GATEWAY_NETWORK", network)
-                .start("--sandbox", "docker", "--keys-outside", "--env", "BLOCKED_IP=192.0.2.1", "--env", "ALLOWED_IP=192.0.2.2",
-                        "--env", "CLAUDE_CODE_MAX_RETRIES=0", "--prompt", "probe", "--output", "out", "--output-format", "json");
+        CctProcess process = cctWithModel(1).start("--sandbox", "docker", "--keys-outside", "--env", "BLOCKED_IP=192.0.2.1",
+                "--env", "ALLOWED_IP=192.0.2.2", "--env", "CLAUDE_CODE_MAX_RETRIES=0", "--prompt", "probe", "--output", "out",
+                "--output-format", "json");
         String[] sandbox = new String[1];
         await().atMost(LIMIT).until(() -> (sandbox[0] = sandboxOf(process.pid())) != null);
         assertThat(docker("inspect", sandbox[0])).doesNotContain(KEY).contains("cct-credential-kept-outside");
@@ -134,12 +129,8 @@ class DockerEgressIT {
     /** A cct killed outright leaves its sandbox, gateway and network; the next cleaning removes all three. */
     @Test
     void aKilledRunsGatewayAndNetworkAreReapedWithItsSandbox() throws Exception {
-        java("model", "model.test", "dev.cct.testing.FakeAnthropicMain", "egress", "8000", KEY, "120");
-        await().atMost(Duration.ofMinutes(1)).until(() -> docker("logs", containers.get(0)).contains("listening"));
-        CctProcess process = new CctProcess(dir).env("ANTHROPIC_API_KEY", KEY).env("ANTHROPIC_BASE_URL", "http://model.test:8000")
-                .env("CCT_DOCKER_GATEWAY_NETWORK", network)
-                .start("--sandbox", "docker", "--egress", "none", "--env", "BLOCKED_IP=192.0.2.1", "--env", "ALLOWED_IP=192.0.2.2",
-                        "--env", "CLAUDE_CODE_MAX_RETRIES=0", "--prompt", "probe", "--output", "out");
+        CctProcess process = cctWithModel(120).start("--sandbox", "docker", "--egress", "none", "--env", "BLOCKED_IP=192.0.2.1",
+                "--env", "ALLOWED_IP=192.0.2.2", "--env", "CLAUDE_CODE_MAX_RETRIES=0", "--prompt", "probe", "--output", "out");
         long pid = process.pid();
         await().atMost(LIMIT).until(() -> {
             String sandbox = sandboxOf(pid);
@@ -154,6 +145,18 @@ class DockerEgressIT {
         assertThat(clean.code()).as(clean.err()).isZero();
         assertThat(DockerEngineCheck.containersOwnedBy(pid)).isEmpty();
         assertThat(networksOwnedBy(pid)).isEmpty();
+    }
+
+    /**
+     * The fake model in its container on the test's network, holding its last answer {@code pauseSeconds}, and a cct
+     * pointed at it with the real key and a gateway on that network.
+     */
+    private CctProcess cctWithModel(int pauseSeconds) throws Exception {
+        String model = java("model", "model.test", "dev.cct.testing.FakeAnthropicMain", "egress", "8000", KEY,
+                Integer.toString(pauseSeconds));
+        await().atMost(Duration.ofMinutes(1)).until(() -> docker("logs", model).contains("listening"));
+        return new CctProcess(dir).env("ANTHROPIC_API_KEY", KEY).env("ANTHROPIC_BASE_URL", "http://model.test:8000")
+                .env("CCT_DOCKER_GATEWAY_NETWORK", network);
     }
 
     /** The sandbox container of cct process {@code pid}: its container without the gateway's role. */
@@ -193,7 +196,16 @@ class DockerEgressIT {
     /** This JVM and its class path, read-only at the same paths, so the classes run as they do here. */
     private static List<String> mounts() {
         Set<String> paths = new LinkedHashSet<>();
-        paths.add(real(Path.of(System.getProperty("java.home"))));
+        Path javaHome = Path.of(real(Path.of(System.getProperty("java.home"))));
+        paths.add(javaHome.toString());
+        // A distribution's JDK may link its configuration out of its folder (/etc/java-17-openjdk, the CA store).
+        try (var files = Files.walk(javaHome)) {
+            files.filter(Files::isSymbolicLink).map(link -> Path.of(real(link))).filter(target -> !target.startsWith(javaHome))
+                    .map(target -> Files.isDirectory(target) ? target : target.getParent())
+                    .forEach(folder -> paths.add(folder.toString()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path path = Path.of(entry).toAbsolutePath();
             paths.add((Files.isDirectory(path) ? path : path.getParent()).toString());

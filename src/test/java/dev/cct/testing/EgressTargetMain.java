@@ -1,16 +1,25 @@
 package dev.cct.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * A host for the egress test to reach or not, run in a container of its own on a network the test made:
- * {@code serve NAME} answers HTTP on ports 80 and 8080 and echoes UDP on 5353; {@code probe ADDRESS} tries both
+ * {@code serve NAME} answers HTTP on ports 80 and 8080, HTTPS on 443 (a certificate of its own) and echoes UDP on 5353; {@code probe ADDRESS} tries both
  * from another container on that network, to show the host is there for whoever may reach it.
  */
 public final class EgressTargetMain {
@@ -23,8 +32,12 @@ public final class EgressTargetMain {
             return;
         }
         byte[] body = ("target " + args[1] + "\n").getBytes(StandardCharsets.UTF_8);
-        for (int port : new int[] {80, 8080}) {
-            HttpServer server = HttpServer.create(new InetSocketAddress(port), 50);
+        List<HttpServer> servers = new ArrayList<>(List.of(HttpServer.create(new InetSocketAddress(80), 50),
+                HttpServer.create(new InetSocketAddress(8080), 50)));
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(443), 50);
+        https.setHttpsConfigurator(new HttpsConfigurator(selfSigned(args[1] + ".test")));
+        servers.add(https);
+        for (HttpServer server : servers) {
             server.setExecutor(Executors.newCachedThreadPool());
             server.createContext("/", exchange -> {
                 exchange.sendResponseHeaders(200, body.length);
@@ -49,6 +62,28 @@ public final class EgressTargetMain {
         udp.start();
         System.out.println("listening");
         Thread.currentThread().join();
+    }
+
+    /** A TLS context with a certificate for {@code name}, made by the JDK's own keytool: the probe does not verify it. */
+    private static SSLContext selfSigned(String name) throws Exception {
+        Path store = Files.createTempFile("target", ".p12");
+        Files.delete(store);
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process made = new ProcessBuilder(keytool, "-genkeypair", "-alias", "target", "-keyalg", "RSA", "-keysize", "2048",
+                "-dname", "CN=" + name, "-ext", "SAN=dns:" + name, "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit").inheritIO().start();
+        if (made.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed");
+        }
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, "changeit".toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(factory.getKeyManagers(), null, null);
+        return context;
     }
 
     private static String probe(String address) {

@@ -45,11 +45,15 @@ class BatchTest {
         AtomicInteger now = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
         Map<String, Integer> codes = Map.of("p1", 0, "p2", 1, "p3", 124, "p4", 0, "p5", 0, "p6", 1);
+        CountDownLatch firstTwo = new CountDownLatch(2);
         Pipeline pipeline = (request, ui, watch) -> {
             int running = now.incrementAndGet();
             most.accumulateAndGet(running, Math::max);
+            // The first two wait for each other, so that two at once is seen however slowly threads start.
+            firstTwo.countDown();
             try {
-                Thread.sleep(50);
+                firstTwo.await(10, TimeUnit.SECONDS);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -15,6 +15,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -51,6 +52,17 @@ public final class TarWriter implements Closeable {
         tar.setAddPaxHeadersForNonAsciiNames(true);
         this.uid = uid;
         this.gid = gid;
+    }
+
+    /** An archive in memory of {@code files} (path to content), none executable, owned by root. */
+    public static byte[] of(Map<String, byte[]> files) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (TarWriter tar = new TarWriter(bytes)) {
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                tar.addFile(file.getKey(), file.getValue(), false);
+            }
+        }
+        return bytes.toByteArray();
     }
 
     public void addFile(String path, byte[] content, boolean executable) throws IOException {

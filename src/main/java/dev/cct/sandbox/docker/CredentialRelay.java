@@ -1,5 +1,6 @@
 package dev.cct.sandbox.docker;
 
+import dev.cct.sandbox.EgressPolicy;
 import java.net.URI;
 import java.util.Locale;
 
@@ -37,7 +38,7 @@ public final class CredentialRelay {
     }
 
     private static URI upstream(String baseUrl) {
-        URI uri = URI.create(baseUrl == null || baseUrl.isBlank() ? "https://api.anthropic.com" : baseUrl.trim());
+        URI uri = URI.create(baseUrl == null || baseUrl.isBlank() ? "https://" + EgressPolicy.CLAUDE_API_HOST : baseUrl.trim());
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
             throw new IllegalArgumentException("ANTHROPIC_BASE_URL must be an http or https URL to keep the key outside the sandbox");

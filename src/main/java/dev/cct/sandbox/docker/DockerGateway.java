@@ -9,7 +9,6 @@ import dev.cct.archive.TarWriter;
 import dev.cct.sandbox.Sandbox;
 import dev.cct.sandbox.SandboxException;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -158,16 +157,15 @@ final class DockerGateway implements AutoCloseable {
         }
     }
 
+    /** The files by path below the root, as the archive the engine unpacks at "/". */
     private static byte[] tar(Map<String, String> files) throws SandboxException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarWriter tar = new TarWriter(bytes)) {
-            for (Map.Entry<String, String> file : files.entrySet()) {
-                tar.addFile(file.getKey().substring(1), file.getValue().getBytes(StandardCharsets.UTF_8), false);
-            }
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        files.forEach((path, text) -> entries.put(path.substring(1), text.getBytes(StandardCharsets.UTF_8)));
+        try {
+            return TarWriter.of(entries);
         } catch (IOException e) {
             throw new SandboxException("cannot pack the gateway's configuration: " + e.getMessage(), e);
         }
-        return bytes.toByteArray();
     }
 
     private static String lastLine(String log) {

@@ -10,7 +10,6 @@ import dev.cct.core.Environment;
 import dev.cct.core.Progress;
 import dev.cct.sandbox.SandboxException;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,15 +134,11 @@ final class DockerImage {
     }
 
     private byte[] contextTar() throws SandboxException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarWriter tar = new TarWriter(bytes)) {
-            for (Map.Entry<String, byte[]> file : context.entrySet()) {
-                tar.addFile(file.getKey(), file.getValue(), false);
-            }
+        try {
+            return TarWriter.of(context);
         } catch (IOException e) {
             throw new SandboxException("cannot pack the image's build context: " + e.getMessage(), e);
         }
-        return bytes.toByteArray();
     }
 
     private static String lastLines(StringBuilder log) {

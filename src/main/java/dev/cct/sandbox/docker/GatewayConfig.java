@@ -142,8 +142,7 @@ final class GatewayConfig {
         env.put("NO_PROXY", ALIAS + ",localhost,127.0.0.1");
         env.put("no_proxy", ALIAS + ",localhost,127.0.0.1");
         if (relay != null) {
-            env.put("ANTHROPIC_BASE_URL", "http://" + ALIAS + ":" + RELAY_PORT);
-            env.put(relay.bearer() ? "CLAUDE_CODE_OAUTH_TOKEN" : "ANTHROPIC_API_KEY", CredentialRelay.PLACEHOLDER);
+            env.putAll(relayEnvironment(relay));
         }
         return env;
     }
